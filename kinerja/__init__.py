@@ -1,0 +1,1 @@
+"""Kinerja: collect, check and report the performance data of an Indonesian regency agency."""

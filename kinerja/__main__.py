@@ -1,0 +1,5 @@
+"""python -m kinerja: the command line."""
+
+from kinerja.cli import run
+
+run()

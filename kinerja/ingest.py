@@ -1,0 +1,1068 @@
+"""File bytes to canonical records plus a report of errors and warnings with spreadsheet rows."""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pandera.errors as pa_errors
+
+from kinerja import capaian as cp
+from kinerja import schema
+from kinerja.angka import parse_angka
+from kinerja.workbook import Book, Sheet, WorkbookError, col_letter, load
+
+VALUE_FIELDS = ("target", "realisasi", "capaian", "pagu", "realisasi_anggaran")
+TEXT_FIELDS = ("bidang", "sasaran", "indikator", "satuan", "keterangan")
+HEADER_SCAN_ROWS = 40
+CAPAIAN_TOLERANCE = 0.01
+
+
+@dataclass(frozen=True)
+class Defaults:
+    """What the upload form (or --bidang/--tahun/--periode) says when the sheet does not."""
+
+    bidang: str | None = None
+    tahun: int | None = None
+    periode: str | None = None
+
+
+@dataclass(frozen=True)
+class Issue:
+    """One finding: spreadsheet row (as the program shows it), column as the sheet names it."""
+
+    row: int | None
+    column: str | None
+    message: str
+
+    def to_json(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Report:
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+
+    def error(self, row: int | None, column: str | None, message: str) -> None:
+        self.errors.append(Issue(row, column, message))
+
+    def warn(self, row: int | None, column: str | None, message: str) -> None:
+        self.warnings.append(Issue(row, column, message))
+
+    def sort(self) -> None:
+        key = _issue_key
+        self.errors.sort(key=key)
+        self.warnings.sort(key=key)
+
+
+def _issue_key(i: Issue) -> tuple[int, str]:
+    return (i.row or 0, i.column or "")
+
+
+@dataclass
+class IngestResult:
+    """The outcome of reading one file: records (empty when invalid) and the report."""
+
+    file: str
+    records: pd.DataFrame
+    report: Report
+    sheet: str | None = None
+
+    @property
+    def valid(self) -> bool:
+        return not self.report.errors
+
+    def to_json(self) -> dict[str, Any]:
+        """The command line's JSON object for this file (a stable contract: only add)."""
+        return {
+            "file": self.file,
+            "valid": self.valid,
+            "errors": [i.to_json() for i in self.report.errors],
+            "warnings": [i.to_json() for i in self.report.warnings],
+            "records": records_to_json(self.records) if self.valid else [],
+        }
+
+
+def records_to_json(records: pd.DataFrame) -> list[dict[str, Any]]:
+    """Records as JSON-ready dicts: the RECORD_COLUMNS keys, NaN as null, tahun as int."""
+    out: list[dict[str, Any]] = []
+    cols = schema.RECORD_COLUMNS
+    if records.empty:
+        return out
+    frame = records.reindex(columns=cols)
+    for row in frame.itertuples(index=False, name=None):
+        rec = {}
+        for k, v in zip(cols, row, strict=True):
+            if v is None or (isinstance(v, float) and math.isnan(v)):
+                rec[k] = None
+            elif k == "tahun":
+                rec[k] = int(v)
+            elif isinstance(v, np.floating):
+                rec[k] = float(v)
+            else:
+                rec[k] = v
+        out.append(rec)
+    return out
+
+
+# --- locating the table --------------------------------------------------------------------
+
+
+@dataclass
+class Column:
+    index: int
+    field: str
+    header: str  # as the sheet names it
+    periode: str | None = None  # set in the wide layout
+
+    @property
+    def letter(self) -> str:
+        return col_letter(self.index)
+
+
+@dataclass
+class Table:
+    sheet: Sheet
+    grid: list[list[Any]]  # merges filled
+    header_row: int  # 0-based, first header row
+    data_start: int  # 0-based, first row after the header(s)
+    columns: list[Column]
+    unknown: list[tuple[int, str]]
+    group_merges: set[int]  # rows holding a merged cell spanning half the columns or more
+
+    @property
+    def wide(self) -> bool:
+        return any(c.periode for c in self.columns)
+
+    def plain(self, name: str) -> Column | None:
+        for c in self.columns:
+            if c.field == name and c.periode is None:
+                return c
+        return None
+
+
+def _text(v: Any) -> str:
+    if v is None:
+        return ""
+    if isinstance(v, float):
+        return str(int(v)) if v.is_integer() else str(v)
+    return str(v).strip()
+
+
+def _fill_merges(sheet: Sheet) -> tuple[list[list[Any]], set[int]]:
+    """A copy of the grid where every merged area carries its top-left value."""
+    grid = sheet.rows
+    if not sheet.merges:
+        return grid, set()
+    grid = [list(r) for r in grid]
+    height = len(grid)
+    width = max((len(r) for r in grid), default=0)
+    group_rows: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merges:
+        if r0 >= height or c0 >= width:
+            continue
+        v = grid[r0][c0] if c0 < len(grid[r0]) else ""
+        r1 = min(r1, height - 1)
+        c1 = min(c1, width - 1)
+        if width and (c1 - c0 + 1) * 2 >= width and r0 == r1:
+            group_rows.add(r0)
+        if v == "" or v is None:
+            continue
+        for r in range(r0, r1 + 1):
+            row = grid[r]
+            if len(row) <= c1:
+                row.extend([""] * (c1 + 1 - len(row)))
+            for c in range(c0, c1 + 1):
+                row[c] = v
+    return grid, group_rows
+
+
+_WIDE_HEADER = re.compile(r"^(target|realisasi|capaian)\s*[-/:]?\s*(.+)$")
+
+
+def _split_wide(text: str) -> tuple[str, str] | None:
+    """'Target TW I' -> ('target', 'TW I')."""
+    m = _WIDE_HEADER.match(schema.normalize_header(text))
+    if not m:
+        return None
+    p = schema.parse_periode(m[2])
+    return (m[1], p) if p else None
+
+
+def _period_label(v: Any) -> str | None:
+    """A sub-header cell naming a period; only text counts (a number there is data)."""
+    if not isinstance(v, str) or not v.strip():
+        return None
+    return schema.parse_periode(v)
+
+
+def locate_table(
+    sheet: Sheet,
+    field_of: Callable[[object], str | None] = schema.header_field,
+    required: Iterable[str] = ("indikator",),
+    any_of: Iterable[str] = ("target", "realisasi"),
+) -> Table | None:
+    """Find the header row(s) of the data table and map its columns to fields.
+
+    Title rows above the header, merged header cells, a second header row of periods (the
+    wide layout, either "Target" over "TW I..TW IV" or "TW I" over "Target | Realisasi") and a
+    column-number row "(1) (2) (3)" below the header are recognised. None when no row within the
+    first HEADER_SCAN_ROWS names every required field and one of any_of.
+    """
+    grid, group_rows = _fill_merges(sheet)
+    required = tuple(required)
+    any_of = tuple(any_of)
+    for r in range(min(HEADER_SCAN_ROWS, len(grid))):
+        row = grid[r]
+        fields = {field_of(v) for v in row if isinstance(v, str)}
+        wide_fields = {w[0] for v in row if isinstance(v, str) and (w := _split_wide(v))}
+        fields |= wide_fields
+        if r + 1 < len(grid) and any(_period_label(v) for v in row):
+            # "TW I" over "Target | Realisasi": the fields sit on the next row
+            fields |= {field_of(v) for v in grid[r + 1] if isinstance(v, str)}
+        if all(f in fields for f in required) and any(f in fields for f in any_of):
+            return _build_table(sheet, grid, group_rows, r, field_of)
+    return None
+
+
+def _build_table(
+    sheet: Sheet,
+    grid: list[list[Any]],
+    group_rows: set[int],
+    r: int,
+    field_of: Callable[[object], str | None],
+) -> Table:
+    top = list(grid[r])
+    width = max(len(top), len(grid[r + 1]) if r + 1 < len(grid) else 0)
+    top += [""] * (width - len(top))
+    sub: list[Any] = list(grid[r + 1]) if r + 1 < len(grid) else []
+    sub += [""] * (width - len(sub))
+    value_fields = {"target", "realisasi", "capaian"}
+
+    sub_periods = [_period_label(v) for v in sub]
+    sub_fields = [field_of(v) if isinstance(v, str) else None for v in sub]
+    # A group header written once and left blank to its right (no real merge) covers the
+    # columns under it that have a sub-header.
+    top_ff = list(top)
+    for c in range(1, width):
+        if _text(top_ff[c]) == "" and (sub_periods[c] or sub_fields[c]):
+            top_ff[c] = top_ff[c - 1]
+    top_periods = [_period_label(v) for v in top_ff]
+    top_fields = [field_of(v) if isinstance(v, str) else None for v in top_ff]
+    two_rows = any(
+        (sub_periods[c] and top_fields[c] in value_fields)
+        or (top_periods[c] and sub_fields[c] in value_fields)
+        for c in range(width)
+    )
+    if two_rows:
+        top = top_ff
+
+    columns: list[Column] = []
+    unknown: list[tuple[int, str]] = []
+    for c in range(width):
+        t, s = _text(top[c]), _text(sub[c]) if two_rows else ""
+        header = t if (not s or s == t) else f"{t} {s}"
+        ft = field_of(t) if t else None
+        col: Column | None = None
+        if two_rows and s and s != t:
+            fs = field_of(s)
+            if ft in value_fields and sub_periods[c]:
+                col = Column(c, ft, header, sub_periods[c])
+            elif top_periods[c] and fs in value_fields:
+                col = Column(c, fs, header, top_periods[c])
+            elif fs and ft in ("pagu",) and fs == "realisasi":
+                col = Column(c, "realisasi_anggaran", header)
+            elif fs:
+                col = Column(c, fs, header)
+        if col is None and ft:
+            col = Column(c, ft, header)
+        if col is None and t:
+            w = _split_wide(t)
+            if w:
+                col = Column(c, w[0], header, w[1])
+        if col is None:
+            h = header.strip()
+            if h and schema.normalize_header(h) not in schema.IGNORED_HEADERS:
+                unknown.append((c, h))
+            continue
+        columns.append(col)
+
+    start = r + (2 if two_rows else 1)
+    # Skip blank rows and the column-number row "(1) (2) (3) ..." right under the header.
+    while start < len(grid):
+        row = grid[start]
+        cells = [_text(v) for v in row if _text(v) != ""]
+        if not cells:
+            start += 1
+            continue
+        if len(cells) >= 3 and all(_NUMBER_ROW.match(x) for x in cells):
+            start += 1
+            continue
+        break
+    return Table(sheet, grid, r, start, columns, unknown, group_rows)
+
+
+_NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
+
+
+# --- title rows -------------------------------------------------------------------------
+
+_TITLE_TAHUN = re.compile(r"\btahun\s+(?:anggaran\s+)?(\d{4})\b", re.I)
+_TITLE_PERIODE = re.compile(r"\b(triwulan|tw|semester)\s*(?:ke\s*-?\s*)?(i{1,3}|iv|[1-4])\b", re.I)
+_TITLE_BIDANG = re.compile(r"^\s*(?:unit kerja|bidang)\s*[:：]\s*(.+)$", re.I)
+_TITLE_BIDANG_PLAIN = re.compile(r"^\s*(bidang\s+.+|sekretariat)\s*$", re.I)
+
+
+@dataclass
+class TitleInfo:
+    tahun: int | None = None
+    periode: str | None = None
+    bidang: str | None = None
+    row: int | None = None  # 1-based row each was found on (the last one)
+
+
+def read_title(grid: list[list[Any]], header_row: int) -> TitleInfo:
+    """Tahun, periode and bidang as the title rows above the table state them."""
+    info = TitleInfo()
+    for r in range(header_row):
+        for v in grid[r]:
+            if not isinstance(v, str) or not v.strip():
+                continue
+            s = " ".join(v.split())
+            if info.tahun is None and (m := _TITLE_TAHUN.search(s)):
+                info.tahun = schema.parse_tahun(m[1])
+            if info.periode is None and (m := _TITLE_PERIODE.search(s)):
+                info.periode = schema.parse_periode(f"{m[1]} {m[2]}")
+            if info.bidang is None:
+                if m := _TITLE_BIDANG.match(s):
+                    info.bidang = m[1].strip()
+                elif m := _TITLE_BIDANG_PLAIN.match(s):
+                    info.bidang = _title_case(m[1])
+    return info
+
+
+_SMALL = {"dan", "di", "ke", "dari", "yang", "untuk", "pada"}
+
+
+def _title_case(s: str) -> str:
+    if s != s.upper():
+        return s.strip()
+    words = s.strip().lower().split()
+    return " ".join(w if (i and w in _SMALL) else w.capitalize() for i, w in enumerate(words))
+
+
+# --- reading ----------------------------------------------------------------------------
+
+
+def read(
+    source: bytes | str | Path | Book,
+    *,
+    filename: str | None = None,
+    defaults: Defaults = Defaults(),  # noqa: B008 - immutable
+    settings: cp.Settings | None = None,
+) -> IngestResult:
+    """Read one spreadsheet (bytes, a path, or an opened Book) into records and a report.
+
+    Never raises for bad input: every problem is an Issue in the report (Indonesian, with the
+    spreadsheet row and the column as the sheet names it). Records are empty when any error
+    was found, so nothing half-read can be stored.
+    """
+    settings = settings or cp.Settings()
+    name = filename or (source.name if isinstance(source, Book) else _source_name(source))
+    try:
+        book = source if isinstance(source, Book) else load(source, filename=name)
+        return _read_book(book, name, defaults, settings)
+    except WorkbookError as exc:
+        report = Report()
+        report.error(None, None, exc.message)
+        return IngestResult(name, schema.empty_records(), report)
+
+
+def _source_name(source: bytes | str | Path) -> str:
+    if isinstance(source, bytes | bytearray | memoryview):
+        return "berkas"
+    return Path(source).name
+
+
+def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings) -> IngestResult:
+    report = Report()
+    table: Table | None = None
+    others: list[str] = []
+    partial: list[str] = []
+    for sheet_name in book.sheet_names:
+        if sheet_name in book.hidden:
+            continue
+        sheet = book.sheet(sheet_name)
+        t = locate_table(sheet)
+        if t is None:
+            if locate_table(sheet, any_of=("indikator",)) is not None:
+                partial.append(sheet_name)
+            continue
+        if table is None:
+            table = t
+        else:
+            others.append(sheet_name)
+    if table is None:
+        if partial:
+            report.error(
+                None,
+                "Target",
+                f"Lembar '{partial[0]}' memiliki kolom Indikator tetapi tidak ada kolom Target "
+                "atau Realisasi.",
+            )
+        else:
+            report.error(
+                None,
+                "Indikator Kinerja",
+                "Tidak ditemukan tabel data: tidak ada baris judul kolom yang memuat "
+                "'Indikator Kinerja' dan 'Target' di lembar mana pun.",
+            )
+        return IngestResult(name, schema.empty_records(), report)
+    for o in others:
+        report.warn(None, None, f"Lembar '{o}' juga berisi tabel data dan tidak dibaca.")
+    records = _read_table(table, defaults, settings, report)
+    report.sort()
+    if report.errors:
+        records = schema.empty_records()
+    return IngestResult(name, records, report, sheet=table.sheet.name)
+
+
+def _cell(col: Column, row0: int) -> str:
+    return f"{col.letter}{row0 + 1}"
+
+
+def _read_table(
+    table: Table, defaults: Defaults, settings: cp.Settings, report: Report
+) -> pd.DataFrame:
+    grid = table.grid
+    n_rows = len(grid)
+    cols = table.columns
+    header_of = {c.field: c.header for c in cols if c.periode is None}
+
+    # Columns that name the same field twice make the sheet ambiguous.
+    seen: dict[tuple[str, str | None], Column] = {}
+    for c in cols:
+        key = (c.field, c.periode)
+        if key in seen:
+            report.error(
+                table.header_row + 1,
+                c.header,
+                f"Kolom '{c.header}' ({c.letter}) muncul dua kali; kolom pertama di "
+                f"{seen[key].letter}.",
+            )
+        else:
+            seen[key] = c
+    for idx, h in table.unknown:
+        report.warn(
+            table.header_row + 1,
+            h,
+            f"Kolom '{h}' ({col_letter(idx)}) tidak dikenali dan diabaikan.",
+        )
+    if report.errors:
+        return schema.empty_records()
+
+    wide_periods = sorted(
+        {c.periode for c in cols if c.periode}, key=lambda p: schema.PERIODE.index(p)
+    )
+    value_cols = [c for c in cols if c.field in VALUE_FIELDS]
+    if not wide_periods and table.plain("target") is None:
+        report.error(table.header_row + 1, "Target", "Kolom Target tidak ditemukan.")
+        return schema.empty_records()
+
+    rows = list(range(table.data_start, n_rows))
+    width = max((len(grid[r]) for r in rows), default=0)
+
+    def column(idx: int) -> list[Any]:
+        return [grid[r][idx] if idx < len(grid[r]) else "" for r in rows]
+
+    data = {c.index: column(c.index) for c in cols}
+    all_nonblank = np.zeros(len(rows), dtype=np.int64)
+    for idx in range(width):
+        vals = data[idx] if idx in data else column(idx)
+        all_nonblank += _nonblank(vals)
+    num_mask = np.zeros(len(rows), dtype=bool)
+    for c in value_cols:
+        num_mask |= _nonblank(data[c.index]).astype(bool)
+    for r0 in table.group_merges:
+        if table.data_start <= r0 < n_rows:
+            num_mask[r0 - table.data_start] = False
+    ind_col = table.plain("indikator")
+    assert ind_col is not None  # locate_table requires it
+    ind_mask = _nonblank(data[ind_col.index]).astype(bool)
+
+    last_num = int(np.flatnonzero(num_mask)[-1]) if num_mask.any() else -1
+    keep = np.zeros(len(rows), dtype=bool)
+    group_sasaran: dict[int, str] = {}
+    group_bidang: dict[int, str] = {}
+    sas_col = table.plain("sasaran")
+    bid_col = table.plain("bidang")
+    descriptor_cols = [
+        table.plain(f) for f in ("satuan", "periode", "arah", "tahun") if table.plain(f)
+    ]
+
+    for i in range(len(rows)):
+        if all_nonblank[i] == 0:
+            continue
+        r0 = rows[i]
+        distinct = {_text(v) for v in grid[r0] if _text(v) != ""}
+        if r0 in table.group_merges or (
+            len(distinct) == 1 and not ind_mask[i] and not _numeric_row(grid[r0])
+        ):
+            # A label over the rows below ("1. Meningkatnya ...", "BIDANG PERINDUSTRIAN"),
+            # or a signature line under the table.
+            if i < last_num:
+                _group_label(next(iter(distinct)), i, group_sasaran, group_bidang)
+            continue
+        if num_mask[i]:
+            if ind_mask[i]:
+                keep[i] = True
+                continue
+            texts = [_text(v).lower() for v in grid[r0] if isinstance(v, str)]
+            if any(t.startswith(("jumlah", "total", "rata-rata", "rata rata")) for t in texts):
+                report.warn(r0 + 1, None, f"Baris {r0 + 1} (baris jumlah) diabaikan.")
+                continue
+            report.error(
+                r0 + 1,
+                ind_col.header,
+                f"Baris {r0 + 1} berisi angka tetapi Indikator Kinerja kosong (sel "
+                f"{_cell(ind_col, r0)}).",
+            )
+            continue
+        # A row with text and no numbers: a group label, a signature line, or an indicator
+        # that was not filled in.
+        if i > last_num:
+            looks_like_data = ind_mask[i] and any(
+                _text(data[c.index][i]) for c in descriptor_cols if c is not None
+            )
+            if not looks_like_data:
+                continue  # signature block, notes
+        if ind_mask[i]:
+            if table.wide:
+                report.warn(
+                    r0 + 1,
+                    ind_col.header,
+                    f"Indikator '{_text(data[ind_col.index][i])}' tidak memiliki nilai target "
+                    "maupun realisasi; tidak ada data yang dibaca dari baris ini.",
+                )
+            else:
+                tcol = table.plain("target")
+                assert tcol is not None
+                report.error(
+                    r0 + 1,
+                    tcol.header,
+                    f"Target kosong (sel {_cell(tcol, r0)}) untuk indikator "
+                    f"'{_text(data[ind_col.index][i])}'.",
+                )
+
+    idx = np.flatnonzero(keep)
+    if len(idx) == 0:
+        if not report.errors:
+            report.error(None, None, "Lembar tidak berisi baris data.")
+        return schema.empty_records()
+
+    title = read_title(grid, table.header_row)
+
+    def take(col: Column | None) -> list[Any]:
+        if col is None:
+            return [""] * len(idx)
+        vals = data[col.index]
+        return [vals[i] for i in idx]
+
+    base = pd.DataFrame({"baris": np.asarray([rows[i] + 1 for i in idx], dtype=np.int64)})
+    for f in TEXT_FIELDS:
+        base[f] = [_clean_text(v) for v in take(table.plain(f))]
+    # Grouping columns: a blank cell under a filled one repeats it (people leave repeats blank),
+    # and group label rows fill them where the sheet has no such column.
+    for f, labels, col in (
+        ("sasaran", group_sasaran, sas_col),
+        ("bidang", group_bidang, bid_col),
+    ):
+        if labels:
+            label_series = pd.Series(labels, dtype="object").reindex(range(len(rows))).ffill()
+            from_label = label_series.iloc[idx].to_numpy()
+            base[f] = base[f].where(base[f].notna(), pd.Series(from_label, index=base.index))
+        if col is not None:
+            base[f] = base[f].ffill()
+
+    _resolve_context(base, table, title, defaults, report, take)
+    _resolve_arah(base, table, report, take)
+
+    if wide_periods:
+        frames = []
+        fallback_target = table.plain("target")
+        used_fallback = False
+        for p in wide_periods:
+            part = base.copy()
+            part["periode"] = p
+            failed = np.zeros(len(idx), dtype=bool)
+            for f in VALUE_FIELDS:
+                col = _wide_col(cols, f, p)
+                if col is None and f in ("pagu", "realisasi_anggaran"):
+                    col = table.plain(f)
+                part[f], bad = _numbers(col, idx, rows, data, table, base, report)
+                failed |= bad
+            own_target = _wide_col(cols, "target", p) is not None
+            if not own_target and fallback_target is not None:
+                part["target"], bad = _numbers(
+                    fallback_target, idx, rows, data, table, base, report
+                )
+                failed |= bad
+                has_value = part["realisasi"].notna().to_numpy()
+                used_fallback = used_fallback or bool(has_value.any())
+            else:
+                has_value = (part["target"].notna() | part["realisasi"].notna()).to_numpy()
+            _blank_issues(part, has_value & ~failed, table, p, data, idx, report)
+            frames.append(part[has_value & ~failed])
+        if used_fallback:
+            report.warn(
+                table.header_row + 1,
+                header_of.get("target"),
+                "Target per triwulan tidak ada; kolom Target (tahunan) dipakai untuk tiap "
+                "triwulan.",
+            )
+        records = pd.concat(frames, ignore_index=True)
+    else:
+        records = base
+        failed = np.zeros(len(idx), dtype=bool)
+        for f in VALUE_FIELDS:
+            records[f], bad = _numbers(table.plain(f), idx, rows, data, table, base, report)
+            failed |= bad
+        _blank_issues(records, ~failed, table, None, data, idx, report)
+        records = records[~failed]
+    records = _validate(records, table, report)
+    if report.errors:
+        return schema.empty_records()
+    return _with_capaian(records, table, settings, report)
+
+
+def _blank_issues(
+    part: pd.DataFrame,
+    mask: np.ndarray,
+    table: Table,
+    periode: str | None,
+    data: dict[int, list[Any]],
+    idx: np.ndarray,
+    report: Report,
+) -> None:
+    """Blank target is an error; blank realisasi is a warning (not yet reported)."""
+    for f in ("target", "realisasi"):
+        col = _wide_col(table.columns, f, periode) if periode else table.plain(f)
+        if col is None and f == "target":
+            col = table.plain("target")
+        blank = mask & part[f].isna().to_numpy()
+        for k in np.flatnonzero(blank):
+            row = int(part["baris"].iloc[k])
+            raw = _text(data[col.index][idx[k]]) if col is not None else ""
+            shown = f"'{raw}', " if raw else ""
+            name = col.header if col else schema.LABEL[f]
+            cell = f"sel {col.letter}{row}" if col else f"baris {row}"
+            if f == "target":
+                report.error(row, name, f"Target kosong ({shown}{cell}).")
+            else:
+                report.warn(
+                    row,
+                    name,
+                    f"Realisasi belum dilaporkan ({shown}{cell}); capaian dikosongkan.",
+                )
+
+
+def _wide_col(cols: list[Column], f: str, p: str) -> Column | None:
+    for c in cols:
+        if c.field == f and c.periode == p:
+            return c
+    return None
+
+
+def _numeric_row(row: list[Any]) -> bool:
+    return any(type(v) is float or type(v) is int for v in row)
+
+
+def _nonblank(vals: list[Any]) -> np.ndarray:
+    return np.fromiter(
+        (v is not None and v != "" and not (isinstance(v, str) and not v.strip()) for v in vals),
+        dtype=np.int64,
+        count=len(vals),
+    )
+
+
+def _clean_text(v: Any) -> str | None:
+    s = _text(v)
+    return " ".join(s.split()) if s else None
+
+
+_LABEL_PREFIX = re.compile(
+    r"^\s*(?:(?:[0-9]+|[A-Za-z]|[IVX]+)[.)]\s*)?(?:sasaran(?:\s+strategis)?\s*\d*\s*[:.]\s*)?",
+    re.I,
+)
+
+
+def _group_label(
+    label: str, i: int, group_sasaran: dict[int, str], group_bidang: dict[int, str]
+) -> None:
+    s = " ".join(label.split())
+    low = s.lower()
+    if low.startswith("bidang ") or low == "sekretariat":
+        group_bidang[i] = _title_case(s)
+        return
+    cleaned = _LABEL_PREFIX.sub("", s).strip()
+    if cleaned:
+        group_sasaran[i] = cleaned
+
+
+def _resolve_context(
+    base: pd.DataFrame,
+    table: Table,
+    title: TitleInfo,
+    defaults: Defaults,
+    report: Report,
+    take: Callable[[Column | None], list[Any]],
+) -> None:
+    """Fill bidang, tahun and periode: the sheet's column, then its title rows, then the form."""
+    # bidang
+    sheet_bidang = title.bidang
+    if defaults.bidang and sheet_bidang and defaults.bidang.lower() != sheet_bidang.lower():
+        report.warn(
+            None,
+            "Bidang",
+            f"Formulir menyebut bidang '{defaults.bidang}', judul lembar menyebut "
+            f"'{sheet_bidang}'; yang dipakai isi lembar.",
+        )
+    fallback_bidang = sheet_bidang or defaults.bidang
+    if base["bidang"].isna().any():
+        if fallback_bidang:
+            base["bidang"] = base["bidang"].fillna(fallback_bidang)
+        else:
+            first = int(base.loc[base["bidang"].isna(), "baris"].iloc[0])
+            report.error(
+                first if table.plain("bidang") else None,
+                "Bidang",
+                "Bidang tidak diketahui: lembar tidak menyebutnya (kolom Bidang atau judul) "
+                "dan formulir unggah tidak mengisinya.",
+            )
+
+    # tahun
+    tcol = table.plain("tahun")
+    fallback_tahun = title.tahun or defaults.tahun
+    if defaults.tahun and title.tahun and defaults.tahun != title.tahun:
+        report.warn(
+            None,
+            "Tahun",
+            f"Formulir menyebut tahun {defaults.tahun}, judul lembar menyebut {title.tahun}; "
+            "yang dipakai isi lembar.",
+        )
+    tahun: list[int | None] = []
+    for v, row in zip(take(tcol), base["baris"], strict=True):
+        if _text(v) == "":
+            tahun.append(fallback_tahun)
+            continue
+        y = schema.parse_tahun(v)
+        if y is None and tcol is not None:
+            report.error(
+                int(row),
+                tcol.header,
+                f"Tahun '{_text(v)}' tidak sah (sel {tcol.letter}{row}); tulis tahun 2000-2100.",
+            )
+        tahun.append(y)
+    if any(t is None for t in tahun) and not fallback_tahun and tcol is None:
+        report.error(
+            None,
+            "Tahun",
+            "Tahun tidak diketahui: lembar tidak menyebutnya (kolom Tahun atau judul) dan "
+            "formulir unggah tidak mengisinya.",
+        )
+    elif tcol is not None and not fallback_tahun:
+        for t, row in zip(tahun, base["baris"], strict=True):
+            if t is None:
+                report.error(int(row), tcol.header, f"Tahun kosong (sel {tcol.letter}{row}).")
+                break
+    base["tahun"] = pd.array([t if t is not None else 0 for t in tahun], dtype="int64")
+
+    # periode (wide sheets carry it in their columns)
+    if table.wide:
+        return
+    pcol = table.plain("periode")
+    fallback_periode = title.periode or defaults.periode
+    if defaults.periode and title.periode and defaults.periode != title.periode:
+        report.warn(
+            None,
+            "Periode",
+            f"Formulir menyebut periode {defaults.periode}, judul lembar menyebut "
+            f"{title.periode}; yang dipakai isi lembar.",
+        )
+    periode: list[str | None] = []
+    for v, row in zip(take(pcol), base["baris"], strict=True):
+        if _text(v) == "":
+            periode.append(fallback_periode)
+            continue
+        p = schema.parse_periode(v)
+        if p is None and pcol is not None:
+            report.error(
+                int(row),
+                pcol.header,
+                f"Periode '{_text(v)}' tidak dikenal (sel {pcol.letter}{row}); gunakan TW I-TW IV, "
+                "Semester I/II atau Tahunan.",
+            )
+        periode.append(p)
+    if any(p is None for p in periode) and not fallback_periode:
+        if pcol is None:
+            report.error(
+                None,
+                "Periode",
+                "Periode tidak diketahui: lembar tidak menyebutnya (kolom Periode atau judul) "
+                "dan formulir unggah tidak mengisinya.",
+            )
+        else:
+            for p, v, row in zip(periode, take(pcol), base["baris"], strict=True):
+                if p is None and _text(v) == "":
+                    report.error(int(row), pcol.header, f"Periode kosong (sel {pcol.letter}{row}).")
+                    break
+    base["periode"] = periode
+
+
+def _resolve_arah(
+    base: pd.DataFrame,
+    table: Table,
+    report: Report,
+    take: Callable[[Column | None], list[Any]],
+) -> None:
+    acol = table.plain("arah")
+    if acol is None:
+        base["arah"] = "naik"
+        return
+    cache: dict[str, str | None] = {}
+    out = []
+    for v, row in zip(take(acol), base["baris"], strict=True):
+        s = _text(v)
+        if s == "":
+            out.append("naik")
+            continue
+        if s not in cache:
+            cache[s] = schema.parse_arah(s)
+        a = cache[s]
+        if a is None:
+            report.error(
+                int(row),
+                acol.header,
+                f"Arah '{s}' tidak dikenal (sel {acol.letter}{row}); gunakan Naik "
+                "(semakin tinggi semakin baik) atau Turun (semakin rendah semakin baik).",
+            )
+        out.append(a or "naik")
+    base["arah"] = out
+
+
+def _numbers(
+    col: Column | None,
+    idx: np.ndarray,
+    rows: list[int],
+    data: dict[int, list[Any]],
+    table: Table,
+    base: pd.DataFrame,
+    report: Report,
+) -> tuple[np.ndarray, np.ndarray]:
+    """Parse one value column of the kept rows: floats (NaN = blank) and a mask of bad cells."""
+    out = np.full(len(idx), np.nan)
+    failed = np.zeros(len(idx), dtype=bool)
+    if col is None:
+        return out, failed
+    vals = data[col.index]
+    percent = table.sheet.percent
+    satuan = base["satuan"].to_numpy()
+    is_capaian = col.field == "capaian"
+    for k, i in enumerate(idx):
+        v = vals[i]
+        t = type(v)
+        if t is float or t is int:
+            x = float(v)
+        elif t is str:
+            a = parse_angka(v)
+            if a.kind == "kosong":
+                continue
+            if a.kind == "salah":
+                row = rows[i] + 1
+                report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
+                failed[k] = True
+                continue
+            if a.note:
+                row = rows[i] + 1
+                report.warn(row, col.header, f"Sel {col.letter}{row}: {a.note}")
+            x = float(a.value)  # type: ignore[arg-type]
+        elif v is None:
+            continue
+        else:  # bool, date, time: not a number a person would write here
+            row = rows[i] + 1
+            report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
+            failed[k] = True
+            continue
+        if percent and t is not str and (rows[i], col.index) in percent:
+            if is_capaian or schema.is_persen(satuan[k]):
+                x *= 100.0
+            else:
+                row = rows[i] + 1
+                report.warn(
+                    row,
+                    col.header,
+                    f"Sel {col.letter}{row} berformat persen tetapi satuannya "
+                    f"'{satuan[k] or '-'}'; nilai dibaca apa adanya.",
+                )
+        out[k] = x
+    return out, failed
+
+
+# Indonesian messages for pandera's checks, by check name prefix.
+_CHECK_MESSAGES: dict[str, str] = {
+    "greater_than_or_equal_to": "nilai {value} tidak boleh negatif",
+    "less_than_or_equal_to": "nilai {value} di luar batas",
+    "isin": "nilai '{value}' tidak dikenal",
+    "str_length": "tidak boleh kosong",
+    "not_nullable": "tidak boleh kosong",
+    "coerce_dtype": "nilai '{value}' tidak sesuai jenisnya",
+}
+
+
+def _validate(records: pd.DataFrame, table: Table, report: Report) -> pd.DataFrame:
+    """Run the pandera input model; turn its failure cases into row-and-column issues."""
+    bad_rows = {e.row for e in report.errors}
+    if None in bad_rows:
+        return records
+    records = records[~records["baris"].isin(bad_rows)].reset_index(drop=True)
+    try:
+        return schema.RecordInput.validate(records, lazy=True)
+    except pa_errors.SchemaErrors as exc:
+        _report_failures(exc.failure_cases, records, table, report)
+        return records
+
+
+def _report_failures(
+    failures: pd.DataFrame, records: pd.DataFrame, table: Table, report: Report
+) -> None:
+    dup_done: set[tuple[int, ...]] = set()
+    header_of = {c.field: c for c in table.columns if c.periode is None}
+    for fc in failures.itertuples(index=False):
+        check = str(fc.check)
+        column = fc.column if isinstance(fc.column, str) else None
+        index = fc.index
+        if "unique" in check or check.startswith("multiple_fields_uniqueness"):
+            _report_duplicates(records, dup_done, report, table)
+            continue
+        if index is None or (isinstance(index, float) and math.isnan(index)):
+            report.error(None, column, f"Kolom {column}: {check}")
+            continue
+        rec = records.iloc[int(index)]
+        row = int(rec["baris"])
+        col = header_of.get(column or "")
+        if column in ("target", "realisasi", "pagu", "realisasi_anggaran") and table.wide:
+            col = _wide_col(table.columns, column, rec["periode"]) or col
+        name = col.header if col else schema.LABEL.get(column or "", column)
+        cell = f" (sel {col.letter}{row})" if col else ""
+        tmpl = next(
+            (m for k, m in _CHECK_MESSAGES.items() if check.startswith(k)),
+            "nilai '{value}' tidak memenuhi aturan " + check,
+        )
+        report.error(
+            row,
+            name,
+            f"{schema.LABEL.get(column or '', column)}: "
+            + tmpl.format(value=_text(fc.failure_case))
+            + cell
+            + ".",
+        )
+
+
+def _report_duplicates(
+    records: pd.DataFrame, done: set[tuple[int, ...]], report: Report, table: Table
+) -> None:
+    if done:
+        return
+    key = schema.KEY_COLUMNS
+    dup = records[records.duplicated(key, keep=False)]
+    for _, group in dup.groupby(key, sort=False):
+        rows = tuple(sorted(int(x) for x in group["baris"].unique()))
+        if rows in done:
+            continue
+        done.add(rows)
+        first = group.iloc[0]
+        ind = table.plain("indikator")
+        where = ", ".join(str(r) for r in rows)
+        for r in rows:
+            others = ", ".join(str(x) for x in rows if x != r) or str(r)
+            report.error(
+                r,
+                ind.header if ind else "Indikator Kinerja",
+                f"Data ganda: bidang '{first['bidang']}', indikator '{first['indikator']}', "
+                f"tahun {first['tahun']}, periode {first['periode']} juga ada di baris {others} "
+                f"(baris {where}).",
+            )
+    done.add((-1,))
+
+
+def _with_capaian(
+    records: pd.DataFrame, table: Table, settings: cp.Settings, report: Report
+) -> pd.DataFrame:
+    """Recompute capaian; warn where the sheet's own capaian differs by more than 0,01."""
+    sheet_capaian = records["capaian"].to_numpy(dtype=float)
+    out = cp.add_capaian(records, settings)
+    if any(c.field == "capaian" for c in table.columns):
+        computed = out["capaian"].to_numpy(dtype=float)
+        both = ~np.isnan(sheet_capaian) & ~np.isnan(computed)
+        diff = np.zeros(len(out), dtype=bool)
+        diff[both] = np.abs(sheet_capaian[both] - computed[both]) > CAPAIAN_TOLERANCE
+        for k in np.flatnonzero(diff):
+            rec = out.iloc[int(k)]
+            col = _wide_col(table.columns, "capaian", rec["periode"]) or table.plain("capaian")
+            row = int(rec["baris"])
+            report.warn(
+                row,
+                col.header if col else "Capaian",
+                f"Capaian di lembar {_fmt(sheet_capaian[k])} berbeda dari hasil hitung "
+                f"{_fmt(computed[k])} (sel {col.letter if col else ''}{row}); yang dipakai hasil "
+                "hitung.",
+            )
+    cols = [*schema.RECORD_COLUMNS, *schema.ANGGARAN_COLUMNS, "capaian_catatan", "baris"]
+    return out.reindex(columns=cols)
+
+
+def _fmt(x: float) -> str:
+    from kinerja.angka import format_angka
+
+    return format_angka(x, desimal=2)
+
+
+# --- merging ----------------------------------------------------------------------------
+
+
+def merge(results: list[IngestResult]) -> tuple[pd.DataFrame, list[Issue]]:
+    """One dataset from many read files; issues name the files that hold the same key twice.
+
+    Invalid files contribute nothing. The dataset carries a "file" column.
+    """
+    frames = []
+    for res in results:
+        if res.valid and not res.records.empty:
+            frames.append(res.records.assign(file=res.file))
+    if not frames:
+        return schema.empty_records().assign(file=pd.Series(dtype="object")), []
+    merged = pd.concat(frames, ignore_index=True)
+    issues: list[Issue] = []
+    key = schema.KEY_COLUMNS
+    dup = merged[merged.duplicated(key, keep=False)]
+    for k, group in dup.groupby(key, sort=False):
+        files = sorted(set(group["file"]))
+        where = "; ".join(
+            f"{f} baris {int(b)}" for f, b in zip(group["file"], group["baris"], strict=True)
+        )
+        issues.append(
+            Issue(
+                None,
+                None,
+                f"Data ganda antar file: bidang '{k[0]}', indikator '{k[1]}', tahun {k[2]}, "
+                f"periode {k[3]} ada di {len(files)} file ({where}).",
+            )
+        )
+    return merged, issues
