@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import io
 import math
 import os
 import re
@@ -27,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Literal, Protocol
+from typing import Any, Protocol
 
 import pandas as pd
 import sqlalchemy as sa
@@ -543,6 +542,31 @@ def read_instansi_toml(path: Path) -> dict[str, Any]:
     return data.get("instansi", data) if isinstance(data.get("instansi"), dict) else data
 
 
+def settings_from_toml(data: Mapping[str, Any]) -> dict[str, Any]:
+    """Agency settings as stored, from data/instansi.toml's shape.
+
+    The TOML writes predikat bounds as a table ([capaian.predikat] sangat_tinggi = 91, ...);
+    the database keeps capaian.Settings.to_dict(), checked by Settings.from_dict.
+    """
+    from kinerja import capaian
+
+    out = {k: v for k, v in data.items() if k != "capaian"}
+    cap = dict(data.get("capaian") or {})
+    predikat = cap.pop("predikat", None)
+    if isinstance(predikat, Mapping):
+        bands: list[list[Any]] = [
+            [float(bound), str(name).replace("_", " ").title()]
+            for name, bound in sorted(predikat.items(), key=lambda kv: -float(kv[1]))
+        ]
+        bands.append([None, "Sangat Rendah"])
+        cap["predikat_bands"] = bands
+    try:
+        out["capaian"] = capaian.Settings.from_dict(cap).to_dict()
+    except (TypeError, ValueError) as exc:
+        raise StoreError(f"Pengaturan capaian di instansi.toml tidak sah: {exc}") from exc
+    return out
+
+
 # --- the store ----------------------------------------------------------------------------
 
 
@@ -639,7 +663,7 @@ class Store:
             first = conn.scalar(select(Instansi.id).order_by(Instansi.id).limit(1))
         if first is not None:
             return first
-        data = read_instansi_toml(toml_path or DATA_DIR / "instansi.toml")
+        data = settings_from_toml(read_instansi_toml(toml_path or DATA_DIR / "instansi.toml"))
         nama = str(data.get("nama") or "Instansi")
         kode = str(data.get("kode") or re.sub(r"[^a-z0-9]+", "-", nama.lower()).strip("-")[:64])
         try:
@@ -1039,7 +1063,7 @@ class Store:
                 for b, t, p in slots
             ]
         )
-        base = sa.and_(Rekaman.instansi_id == iid, Rekaman.kini.is_(True), cond)
+        base = sa.and_(Rekaman.instansi_id == iid, Rekaman.kini == sa.true(), cond)
         old = pd.DataFrame(
             conn.execute(
                 select(
@@ -1070,7 +1094,7 @@ class Store:
         still = set(
             conn.execute(
                 select(Rekaman.kiriman_id)
-                .where(Rekaman.kiriman_id.in_(old_ids), Rekaman.kini.is_(True))
+                .where(Rekaman.kiriman_id.in_(old_ids), Rekaman.kini == sa.true())
                 .distinct()
             ).scalars()
         )
@@ -1202,7 +1226,7 @@ class Store:
             q = select(*cols).where(Rekaman.kiriman_id == kiriman_id)
         else:
             iid = self._instansi_id(instansi_id)
-            q = select(*cols).where(Rekaman.instansi_id == iid, Rekaman.kini.is_(True))
+            q = select(*cols).where(Rekaman.instansi_id == iid, Rekaman.kini == sa.true())
             if tahun is not None:
                 q = q.where(Rekaman.tahun == tahun)
             if bidang is not None:
@@ -1787,7 +1811,7 @@ class Store:
                 conn.execute(
                     select(Rekaman.kiriman_id)
                     .join(Kiriman, Kiriman.id == Rekaman.kiriman_id)
-                    .where(Rekaman.kini.is_(True), Kiriman.status != "accepted")
+                    .where(Rekaman.kini == sa.true(), Kiriman.status != "accepted")
                     .distinct()
                 )
                 .scalars()
@@ -1859,14 +1883,15 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
     title rows, a column-number row and blank rows are skipped. Errors are Indonesian and name
     the spreadsheet row.
     """
+    from kinerja import workbook
+
     try:
-        engine: Literal["odf"] | None = "odf" if filename.lower().endswith(".ods") else None
-        sheets = pd.read_excel(
-            io.BytesIO(data), sheet_name=None, header=None, dtype=object, engine=engine
-        )
-    except Exception as exc:  # noqa: BLE001 - any reader failure is "not a spreadsheet"
-        return pd.DataFrame(columns=PK_COLUMNS), [f"Berkas PK tidak dapat dibaca: {_short(exc)}"]
-    for grid in sheets.values():
+        book = workbook.load(data, filename=filename)
+        grids = [book.sheet(n).rows for n in book.sheet_names if n not in book.hidden]
+    except workbook.WorkbookError as exc:
+        return pd.DataFrame(columns=PK_COLUMNS), [f"Berkas PK tidak dapat dibaca: {exc.message}"]
+    for rows in grids:
+        grid = pd.DataFrame(rows, dtype=object)
         for hr in range(min(30, len(grid))):
             fields: dict[int, str] = {}
             for ci, cell in enumerate(grid.iloc[hr].tolist()):
@@ -1881,7 +1906,13 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
                 cells = grid.iloc[ri].tolist()
                 row = {f: cells[ci] for ci, f in fields.items()}
                 row = {
-                    k: (None if v is None or (isinstance(v, float) and math.isnan(v)) else v)
+                    k: (
+                        None
+                        if v is None
+                        or (isinstance(v, float) and math.isnan(v))
+                        or (isinstance(v, str) and not v.strip())
+                        else v
+                    )
                     for k, v in row.items()
                 }
                 if all(v is None or str(v).strip() == "" for v in row.values()):

@@ -1,0 +1,536 @@
+"""kinerja.store on SQLite and PostgreSQL: submissions, supersession, verification, audit."""
+
+from __future__ import annotations
+
+import math
+import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
+
+import pandas as pd
+import pytest
+import sqlalchemy as sa
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+
+from kinerja import capaian, ingest, schema, store
+from kinerja.ingest import IngestResult, Issue, Report
+from tests import factories
+
+TW = ("TW I", "TW II", "TW III", "TW IV")
+
+
+# --- builders (shared with the crash, concurrency and CLI tests) ----------------------------
+
+
+def records(
+    n_indikator: int,
+    *,
+    bidang: str = "Bidang Perindustrian",
+    tahun: int = 2024,
+    periodes: tuple[str, ...] = TW,
+    realisasi: float = 90.0,
+) -> pd.DataFrame:
+    """Records as kinerja.ingest returns them: n_indikator x periodes rows."""
+    rows = []
+    for i in range(n_indikator):
+        for p in periodes:
+            rows.append(
+                {
+                    "bidang": bidang,
+                    "sasaran": "Meningkatnya daya saing industri",
+                    "indikator": f"Jumlah IKM yang dibina {i}",
+                    "satuan": "unit",
+                    "arah": "naik",
+                    "tahun": tahun,
+                    "periode": p,
+                    "target": 100.0,
+                    "realisasi": realisasi,
+                    "capaian": realisasi,
+                    "predikat": "Tinggi",
+                    "keterangan": None,
+                    "pagu": math.nan,
+                    "realisasi_anggaran": math.nan,
+                    "capaian_catatan": None,
+                    "baris": len(rows) + 6,
+                }
+            )
+    frame = pd.DataFrame(rows)
+    frame["tahun"] = frame["tahun"].astype("int64")
+    return frame
+
+
+def result(frame: pd.DataFrame, *, errors: list[Issue] | None = None) -> IngestResult:
+    report = Report(errors=list(errors or []))
+    return IngestResult("data.xlsx", frame if not errors else schema.empty_records(), report)
+
+
+@pytest.fixture
+def db(db_url: str) -> Iterator[store.Store]:
+    s = store.connect(db_url)
+    s.init()
+    yield s
+    s.close()
+
+
+def submit(s: store.Store, frame: pd.DataFrame, name: str = "data.xlsx", **kw: object):
+    return s.submit(result(frame), data=f"isi {name}".encode(), filename=name, user="ani", **kw)
+
+
+# --- migrations ------------------------------------------------------------------------------
+
+
+def test_migrations_from_empty_match_the_models(db_url: str) -> None:
+    s = store.connect(db_url)
+    with s.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), store.Base.metadata)
+    s.close()
+    assert diff == []
+
+
+def test_connect_twice_is_idempotent_and_keeps_data(db_url: str) -> None:
+    s = store.connect(db_url)
+    s.init()
+    submit(s, records(3))
+    s.close()
+    s = store.connect(db_url)
+    assert len(s.records()) == 12
+    assert len(s.instansi()) == 1
+    s.close()
+
+
+def test_downgrade_and_upgrade_again(db_url: str) -> None:
+    from alembic import command
+    from alembic.config import Config
+
+    s = store.connect(db_url)
+    cfg = Config()
+    cfg.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    with s.engine.connect() as conn:
+        conn.execution_options(kinerja_tulis=True)
+        with conn.begin():
+            cfg.attributes["connection"] = conn
+            command.downgrade(cfg, "base")
+    assert set(sa.inspect(s.engine).get_table_names()) <= {"alembic_version"}
+    s.close()
+    s = store.connect(db_url)
+    assert "rekaman" in sa.inspect(s.engine).get_table_names()
+    s.close()
+
+
+# --- agencies and settings ---------------------------------------------------------------------
+
+
+def test_init_seeds_the_demo_agency_from_instansi_toml(db: store.Store) -> None:
+    peng = db.settings()
+    assert peng["nama"] == "Dinas Perindustrian dan Tenaga Kerja"
+    assert "Bidang Perindustrian" in peng["bidang"]
+    assert peng["kepala_dinas"]["nip"]
+    assert isinstance(db.capaian_settings(), capaian.Settings)
+    assert db.capaian_settings().predikat_bands[0] == (91.0, "Sangat Tinggi")
+    assert db.init() == db.instansi()["id"].iloc[0]  # a second init seeds nothing
+    assert len(db.instansi()) == 1
+
+
+def test_settings_change_is_audited(db: store.Store) -> None:
+    db.set_settings({"kepala_dinas": {"nama": "Budi", "nip": "1"}}, user="admin")
+    assert db.settings()["kepala_dinas"]["nama"] == "Budi"
+    log = db.audit(aksi="pengaturan")
+    assert len(log) == 1
+    assert log["lama"].iloc[0]["kepala_dinas"]["nama"] == "Fulan, S.T., M.Si."
+    assert log["baru"].iloc[0]["kepala_dinas"]["nama"] == "Budi"
+
+
+def test_agencies_keep_their_data_apart(db: store.Store) -> None:
+    other = db.create_instansi("dinkes", "Dinas Kesehatan")
+    submit(db, records(2))
+    submit(db, records(3, bidang="Bidang Yankes"), instansi_id=other)
+    assert set(db.records()["bidang"]) == {"Bidang Perindustrian"}
+    assert len(db.records(instansi_id=other)) == 12
+    assert len(db.history(instansi_id=other)) == 1
+    with pytest.raises(store.StoreError, match="sudah ada"):
+        db.create_instansi("dinkes", "Lagi")
+
+
+# --- submissions -------------------------------------------------------------------------------
+
+
+def test_accepted_submission_keeps_records_file_and_report(db: store.Store) -> None:
+    frame = records(5)
+    res = IngestResult(
+        "tw.xlsx", frame, Report(warnings=[Issue(7, "Realisasi", "Realisasi belum diisi.")])
+    )
+    out = db.submit(res, data=b"\x01\x02bytes", filename="tw.xlsx", user="ani")
+    assert out.accepted and out.superseded == () and out.changes == []
+    got = db.records(tahun=2024, bidang="Bidang Perindustrian")
+    assert list(got.columns[: len(schema.RECORD_COLUMNS)]) == schema.RECORD_COLUMNS
+    assert len(got) == 20
+    pd.testing.assert_frame_equal(
+        got[store.STORED_COLUMNS].reset_index(drop=True).astype({"baris": "int64"}),
+        frame[store.STORED_COLUMNS].reset_index(drop=True),
+        check_dtype=False,
+    )
+    assert db.submission_file(out.kiriman_id) == ("tw.xlsx", b"\x01\x02bytes")
+    rep = db.submission_report(out.kiriman_id)
+    assert rep["warnings"] == [
+        {"row": 7, "column": "Realisasi", "message": "Realisasi belum diisi."}
+    ]
+    hist = db.history()
+    assert hist.loc[0, "status"] == "accepted"
+    assert hist.loc[0, "pengguna"] == "ani"
+    assert len(hist.loc[0, "sha256"]) == 64
+    assert hist.loc[0, "jumlah_peringatan"] == 1
+    assert db.verification("Bidang Perindustrian", 2024, "TW II") == "submitted"
+    assert db.check() == []
+
+
+def test_filters_on_records(db: store.Store) -> None:
+    submit(db, records(2, tahun=2023))
+    submit(db, records(3, tahun=2024))
+    submit(db, records(4, tahun=2024, bidang="Sekretariat"))
+    assert len(db.records()) == 8 + 12 + 16
+    assert len(db.records(tahun=2024)) == 28
+    assert len(db.records(tahun=2024, bidang="Sekretariat", periode="TW 2")) == 4
+    assert db.records(tahun=2030).empty
+
+
+def test_refused_file_changes_no_record_but_is_kept(db: store.Store) -> None:
+    submit(db, records(2))
+    before = db.records()
+    bad = result(records(1), errors=[Issue(9, "Target", "Target 'sembilan' bukan angka.")])
+    out = db.submit(
+        bad,
+        data=b"bad",
+        filename="salah.xlsx",
+        user="budi",
+        bidang="Bidang Perindustrian",
+        tahun=2024,
+        periode="TW I",
+    )
+    assert out.status == "refused"
+    assert "sembilan" in out.message
+    pd.testing.assert_frame_equal(db.records(), before)
+    hist = db.history(bidang="Bidang Perindustrian", tahun=2024, periode="TW I")
+    assert list(hist["status"]) == ["refused", "accepted"]
+    assert db.submission_report(out.kiriman_id)["errors"][0]["row"] == 9
+    assert db.submission_file(out.kiriman_id) == ("salah.xlsx", b"bad")
+    assert db.audit(aksi="kiriman.tolak")["objek_id"].tolist() == [out.kiriman_id]
+
+
+def test_new_submission_supersedes_and_records_changes(db: store.Store) -> None:
+    first = submit(db, records(3), "v1.xlsx")
+    frame = records(3, realisasi=95.0)
+    frame = frame[frame["indikator"] != "Jumlah IKM yang dibina 2"]  # dropped indicator
+    frame.loc[frame.index[0], "target"] = 120.0
+    second = submit(db, frame, "v2.xlsx")
+    assert second.superseded == (first.kiriman_id,)
+    assert "Menggantikan kiriman #" in second.message
+    hist = db.history().set_index("id")
+    assert hist.loc[first.kiriman_id, "status"] == "superseded"
+    assert hist.loc[first.kiriman_id, "digantikan_oleh"] == second.kiriman_id
+    # The old submission stays readable.
+    assert len(db.records(kiriman_id=first.kiriman_id)) == 12
+    assert set(db.records()["kiriman_id"]) == {second.kiriman_id}
+    ch = db.changes(second.kiriman_id)
+    assert len(ch) == 12  # 8 realisasi changed + 4 dropped
+    row = ch[(ch["indikator"] == "Jumlah IKM yang dibina 0") & (ch["periode"] == "TW I")].iloc[0]
+    assert (row.target_lama, row.target_baru, row.realisasi_lama, row.realisasi_baru) == (
+        100.0,
+        120.0,
+        90.0,
+        95.0,
+    )
+    gone = ch[ch["indikator"] == "Jumlah IKM yang dibina 2"]
+    assert len(gone) == 4 and gone["realisasi_baru"].isna().all()
+    assert len(second.changes) == 12
+    assert db.check() == []
+
+
+def test_identical_resubmission_records_no_change(db: store.Store) -> None:
+    submit(db, records(2))
+    again = submit(db, records(2))
+    assert again.accepted and again.changes == []
+
+
+def test_supersession_is_per_slot(db: store.Store) -> None:
+    wide = submit(db, records(2))  # TW I..IV in one file
+    other = submit(db, records(2, bidang="Sekretariat"))
+    tw2 = submit(db, records(2, periodes=("TW II",), realisasi=50.0))
+    hist = db.history().set_index("id")
+    # The wide file still holds TW I, III and IV, so it stays accepted.
+    assert hist.loc[wide.kiriman_id, "status"] == "accepted"
+    assert tw2.superseded == (wide.kiriman_id,)
+    cur = db.records(bidang="Bidang Perindustrian")
+    assert len(cur) == 8
+    assert set(cur[cur["periode"] == "TW II"]["kiriman_id"]) == {tw2.kiriman_id}
+    assert set(cur[cur["periode"] != "TW II"]["kiriman_id"]) == {wide.kiriman_id}
+    assert set(db.records(bidang="Sekretariat")["kiriman_id"]) == {other.kiriman_id}
+    # Replacing the rest supersedes the wide file as a whole.
+    rest = submit(db, records(2, periodes=("TW I", "TW III", "TW IV")))
+    hist = db.history().set_index("id")
+    assert hist.loc[wide.kiriman_id, "status"] == "superseded"
+    assert hist.loc[wide.kiriman_id, "digantikan_oleh"] == rest.kiriman_id
+    assert db.check() == []
+
+
+def test_history_filters(db: store.Store) -> None:
+    submit(db, records(1, periodes=("TW I",)))
+    submit(db, records(1, periodes=("TW II",)))
+    submit(db, records(1, periodes=("TW II",), bidang="Sekretariat"))
+    assert len(db.history()) == 3
+    assert len(db.history(periode="TW II")) == 2
+    assert len(db.history(bidang="Sekretariat")) == 1
+    assert len(db.history(tahun=2023)) == 0
+    assert list(db.history()["id"]) == sorted(db.history()["id"], reverse=True)
+
+
+# --- verification and notes -----------------------------------------------------------------
+
+
+def test_verified_data_is_locked_until_unverified_with_a_reason(db: store.Store) -> None:
+    first = submit(db, records(2, periodes=("TW I",)))
+    assert db.verify("Bidang Perindustrian", 2024, "TW I", user="kasubag") == "verified"
+    before = db.records()
+    locked = submit(db, records(2, periodes=("TW I",), realisasi=10.0))
+    assert locked.status == "refused"
+    assert "sudah diverifikasi dan dikunci" in locked.message
+    pd.testing.assert_frame_equal(db.records(), before)
+    # Another slot of the same bidang is not locked.
+    assert submit(db, records(2, periodes=("TW II",))).accepted
+    with pytest.raises(store.StoreError, match="Alasan"):
+        db.unverify("Bidang Perindustrian", 2024, "TW I", user="kasubag", reason=" ")
+    db.unverify("Bidang Perindustrian", 2024, "TW I", user="kasubag", reason="Salah ketik TW I")
+    assert db.verification("Bidang Perindustrian", 2024, "TW I") == "returned"
+    again = submit(db, records(2, periodes=("TW I",), realisasi=10.0))
+    assert again.accepted and again.superseded == (first.kiriman_id,)
+    assert db.verification("Bidang Perindustrian", 2024, "TW I") == "submitted"
+    trail = db.audit(aksi="verifikasi")
+    assert "Salah ketik TW I" in [b.get("catatan") for b in trail["baru"]]
+
+
+def test_verification_rules(db: store.Store) -> None:
+    with pytest.raises(store.StoreError, match="belum bisa diverifikasi"):
+        db.verify("Sekretariat", 2024, "TW I", user="k")
+    submit(db, records(1, bidang="Sekretariat", periodes=("TW I",)))
+    with pytest.raises(store.StoreError, match="catatan"):
+        db.return_("Sekretariat", 2024, "TW I", user="k", note="")
+    db.return_("Sekretariat", 2024, "TW I", user="k", note="Lengkapi keterangan")
+    with pytest.raises(store.StoreError, match="tidak sedang terverifikasi"):
+        db.unverify("Sekretariat", 2024, "TW I", user="k", reason="x")
+    st = db.verification_status(tahun=2024)
+    assert st.iloc[0][["bidang", "status", "catatan"]].tolist() == [
+        "Sekretariat",
+        "returned",
+        "Lengkapi keterangan",
+    ]
+    assert db.verification("Sekretariat", 2024, "TW III") == "draft"
+
+
+def test_notes_follow_the_record_key(db: store.Store) -> None:
+    submit(db, records(1, periodes=("TW I",)))
+    rid = int(db.records()["id"].iloc[0])
+    db.add_note(rid, "Realisasi melonjak, mohon bukti.", user="kasubag")
+    with pytest.raises(store.StoreError):
+        db.add_note(rid, "  ", user="kasubag")
+    notes = db.notes(tahun=2024)
+    assert notes.iloc[0][["rekaman_id", "indikator", "isi"]].tolist() == [
+        rid,
+        "Jumlah IKM yang dibina 0",
+        "Realisasi melonjak, mohon bukti.",
+    ]
+
+
+# --- rounds, PK ------------------------------------------------------------------------------
+
+
+def test_rounds_with_sop_steps(db: store.Store) -> None:
+    import datetime as dt
+
+    pid = db.open_round(2024, "TW II", user="kadis")
+    assert db.open_round(2024, "Triwulan II", user="kadis") == pid
+    due = dt.datetime(2024, 7, 10, 16, 0, tzinfo=dt.UTC)
+    db.add_step(2024, "TW II", "disposisi", user="kadis", catatan="Surat 005/123")
+    db.add_step(2024, "TW II", "batas_waktu", user="subkoor", waktu=due)
+    with pytest.raises(store.StoreError, match="tidak dikenal"):
+        db.add_step(2024, "TW II", "makan_siang", user="x")
+    with pytest.raises(store.StoreError, match="Periode"):
+        db.add_step(2024, "TW 5", "disposisi", user="x")
+    steps = db.rounds(tahun=2024)
+    assert steps["langkah"].tolist() == ["batas_waktu", "disposisi"]  # ordered by waktu
+    assert steps["waktu"].iloc[0] == due
+    assert steps["catatan"].iloc[1] == "Surat 005/123"
+
+
+# fmt: off
+PK_ROWS = [
+    ["PERJANJIAN KINERJA TAHUN 2024"],
+    [],
+    ["Kode", "Bidang", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Arah", "Agregasi",
+     "Target", "TW I", "TW II", "TW III", "TW IV", "Target Akhir Renstra", "Tahun Renstra",
+     "Program", "Pagu (Rp)"],
+    ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)", "(11)", "(12)",
+     "(13)", "(14)", "(15)", "(16)"],
+    ["IKU.1", "Bidang Perindustrian", "Meningkatnya IKM", "Jumlah IKM yang dibina", "unit",
+     "Naik", "jumlah", 40, 5, 10, 10, 15, 200, 2026, "Program Pemberdayaan IKM", "1.250.000.000"],
+    ["IKU.2", "Bidang Hubungan Industrial", "Hubungan industrial yang harmonis",
+     "Angka sengketa pengusaha-pekerja", "kasus", "Turun", "akhir", "12", "3", "6", "9", "12",
+     "10", "2026", "Program Hubungan Industrial", 350000000],
+    [],
+    ["Sarilamak, 2 Januari 2024"],
+]
+# fmt: on
+
+
+def test_import_pk_from_a_sheet(db: store.Store) -> None:
+    frame, errors = store.read_pk(factories.xlsx(PK_ROWS), "pk.xlsx")
+    assert errors == []
+    assert db.import_pk(frame, tahun=2024, user="subkoor") == 2
+    ind = db.indicators(tahun=2024).set_index("kode")
+    assert ind.loc["IKU.1", "pagu"] == 1_250_000_000
+    assert ind.loc["IKU.1", "target_tw4"] == 15
+    assert ind.loc["IKU.2", "arah"] == "turun"
+    assert ind.loc["IKU.2", "tahun_renstra"] == 2026
+    assert ind.loc["IKU.2", "target"] == 12
+    # Importing again updates in place; editing is audited.
+    db.import_pk(frame, tahun=2024, user="subkoor")
+    assert len(db.indicators(tahun=2024)) == 2
+    iid = int(ind.loc["IKU.1", "id"])
+    db.update_indicator(iid, {"target": 45.0}, user="subkoor")
+    assert db.indicators(tahun=2024).set_index("id").loc[iid, "target"] == 45.0
+    entry = db.audit(aksi="indikator.ubah").iloc[0]
+    assert entry["lama"] == {"target": 40.0} and entry["baru"] == {"target": 45.0}
+    with pytest.raises(store.StoreError):
+        db.update_indicator(iid, {"hapus": 1}, user="x")
+
+
+def test_read_pk_names_bad_cells() -> None:
+    rows = [r[:] for r in PK_ROWS]
+    rows[4][7] = "empat puluh"
+    rows[5][5] = "ke samping"
+    _, errors = store.read_pk(factories.xlsx(rows))
+    assert any("Baris 5" in e and "bukan angka" in e for e in errors)
+    assert any("Baris 6" in e and "arah" in e for e in errors)
+    _, errors = store.read_pk(factories.xlsx([["Nama", "Nilai"], ["a", 1]]))
+    assert "Indikator" in errors[0]
+    _, errors = store.read_pk(b"bukan spreadsheet")
+    assert "tidak dapat dibaca" in errors[0]
+
+
+# --- audit ----------------------------------------------------------------------------------
+
+
+def test_audit_log_is_append_only_in_the_database(db: store.Store) -> None:
+    submit(db, records(1))
+    n = len(db.audit())
+    assert n >= 2
+    for stmt in ("UPDATE audit SET oleh = 'x'", "DELETE FROM audit"):
+        with db.engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="hanya bisa"):
+            conn.execute(sa.text(stmt))
+    assert len(db.audit()) == n
+    if db.dialect == "postgresql":
+        with db.engine.connect() as conn, pytest.raises(sa.exc.DBAPIError, match="hanya bisa"):
+            conn.execute(sa.text("TRUNCATE audit"))
+
+
+def test_every_change_leaves_an_audit_line(db: store.Store) -> None:
+    first = submit(db, records(1, periodes=("TW I",)))
+    submit(db, records(1, periodes=("TW I",), realisasi=1.0))
+    db.verify("Bidang Perindustrian", 2024, "TW I", user="k")
+    acts = db.audit()["aksi"].tolist()
+    for a in (
+        "instansi.buat",
+        "kiriman.terima",
+        "kiriman.diganti",
+        "verifikasi.submitted",
+        "verifikasi.verified",
+    ):
+        assert a in acts
+    diganti = db.audit(aksi="kiriman.diganti").iloc[0]
+    assert diganti["objek_id"] == first.kiriman_id
+    assert diganti["lama"] == {"status": "accepted"}
+
+
+# --- the real reader, backups, indexes ---------------------------------------------------------
+
+
+def test_submit_what_the_reader_reads(db: store.Store) -> None:
+    data = factories.xlsx(factories.long_rows(40))
+    res = ingest.read(data, filename="perin.xlsx", defaults=ingest.Defaults(tahun=2023))
+    assert res.valid, res.report.errors
+    out = db.submit(res, data=data, filename="perin.xlsx", user="ani")
+    assert out.accepted
+    got = db.records(tahun=2023)
+    assert ingest.records_to_json(got) == ingest.records_to_json(res.records)
+    assert got["baris"].tolist() == res.records["baris"].tolist()
+
+
+def test_backup_is_a_consistent_copy(db: store.Store, tmp_path: Path) -> None:
+    submit(db, records(3))
+    target = tmp_path / "cadangan" / "kinerja.bak"
+    if db.dialect == "sqlite":
+        db.backup(target)
+        with sqlite3.connect(target) as conn:
+            assert conn.execute("SELECT count(*) FROM rekaman").fetchone() == (12,)
+            assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)
+        copy = store.connect(f"sqlite:///{target}")
+        assert len(copy.records()) == 12
+        copy.close()
+    else:
+        import shutil
+
+        if shutil.which("pg_dump") is None:
+            with pytest.raises(store.StoreError, match="pg_dump"):
+                db.backup(target)
+        else:
+            db.backup(target)
+            assert target.read_bytes()[:5] == b"PGDMP"
+
+
+def test_current_records_read_uses_the_index(db: store.Store) -> None:
+    submit(db, records(2))
+    q = sa.select(store.Rekaman.id).where(
+        store.Rekaman.instansi_id == 1,
+        store.Rekaman.kini == sa.true(),
+        store.Rekaman.tahun == 2024,
+        store.Rekaman.bidang == "Bidang Perindustrian",
+    )
+    with db.engine.connect() as conn:
+        if db.dialect == "sqlite":
+            sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(str(r) for r in conn.exec_driver_sql("EXPLAIN QUERY PLAN " + sql))
+        else:
+            conn.exec_driver_sql("SET enable_seqscan = off")
+            sql = str(q.compile(conn, compile_kwargs={"literal_binds": True}))
+            plan = " ".join(r[0] for r in conn.exec_driver_sql("EXPLAIN " + sql))
+    assert "uq_rekaman_kini" in plan
+
+
+def test_default_url_is_the_sqlite_file_under_the_data_dir(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("KINERJA_DATABASE_URL", raising=False)
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "d"))
+    assert store.default_url() == f"sqlite:///{tmp_path / 'd' / 'kinerja.db'}"
+    s = store.connect()
+    assert (tmp_path / "d" / "kinerja.db").exists()
+    with s.engine.connect() as conn:
+        assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 60000
+    s.close()
+    monkeypatch.setenv("KINERJA_DATABASE_URL", "postgresql://u@h/db")
+    assert store.default_url() == "postgresql://u@h/db"
+
+
+def test_unreachable_database_is_a_store_error() -> None:
+    with pytest.raises(store.StoreError, match="tidak dapat dibuka"):
+        store.connect("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+
+
+def test_nan_values_are_stored_as_null(db: store.Store) -> None:
+    frame = records(1, periodes=("TW I",))
+    frame["realisasi"] = math.nan
+    frame["capaian"] = math.nan
+    submit(db, frame)
+    got = db.records()
+    assert got["realisasi"].isna().all() and got["capaian"].isna().all()
