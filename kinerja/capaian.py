@@ -1,0 +1,500 @@
+"""Capaian (achievement, %), predikat, yearly aggregation and budget efficiency (vectorised)."""
+
+from __future__ import annotations
+
+import math
+import numbers
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from typing import Any, TypeAlias
+
+import numpy as np
+import numpy.typing as npt
+import pandas as pd
+
+from kinerja.angka import format_angka
+from kinerja.schema import AGREGASI, PERIODE, PERIODE_AKHIR_BULAN, TRIWULAN
+
+Nilai: TypeAlias = pd.Series | npt.ArrayLike
+"""A column of numbers: a Series (its index is kept), an array or a list; aligned by position."""
+
+PREDIKAT_BAWAAN: tuple[tuple[float, str], ...] = (
+    (91.0, "Sangat Tinggi"),
+    (76.0, "Tinggi"),
+    (66.0, "Sedang"),
+    (51.0, "Rendah"),
+    (float("-inf"), "Sangat Rendah"),
+)
+RUMUS_TURUN: tuple[str, ...] = ("selisih", "rasio")
+
+
+def _angka_biasa(x: object) -> bool:
+    return isinstance(x, numbers.Real) and not isinstance(x, bool)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Per-agency settings of the capaian rules (FORMAT.md); hashable, JSON via to_dict/from_dict.
+
+    predikat_bands: (lower bound inclusive, label), descending; the last bound is -inf so every
+    capaian gets a band. rumus_turun: "selisih" = (2 x target - realisasi) / target x 100, never
+    below 0; "rasio" = target / realisasi x 100. batas_capaian: optional cap (%).
+    efisiensi_batas: the +- band (percentage points) of "cukup efisien".
+    """
+
+    predikat_bands: tuple[tuple[float, str], ...] = PREDIKAT_BAWAAN
+    rumus_turun: str = "selisih"
+    batas_capaian: float | None = None
+    efisiensi_batas: float = 5.0
+
+    def __post_init__(self) -> None:
+        try:
+            bands = tuple((bound, label) for bound, label in self.predikat_bands)
+        except (TypeError, ValueError) as exc:
+            raise ValueError(
+                "predikat_bands harus berupa daftar pasangan (batas, predikat)"
+            ) from exc
+        if not bands:
+            raise ValueError("predikat_bands tidak boleh kosong")
+        for bound, label in bands:
+            if not _angka_biasa(bound) or math.isnan(bound):
+                raise ValueError(f"batas predikat harus berupa angka: {bound!r}")
+            if not isinstance(label, str) or not label.strip():
+                raise ValueError(f"nama predikat tidak boleh kosong (batas {bound!r})")
+        bounds = [float(b) for b, _ in bands]
+        if any(a <= b for a, b in zip(bounds, bounds[1:], strict=False)):
+            raise ValueError(
+                "batas predikat harus berurutan dari yang tertinggi, tanpa batas ganda"
+            )
+        if bounds[-1] != float("-inf"):
+            raise ValueError(
+                "predikat terakhir harus tanpa batas bawah (-inf) agar setiap capaian "
+                "mendapat predikat"
+            )
+        if any(math.isinf(b) for b in bounds[:-1]):
+            raise ValueError("hanya predikat terakhir yang boleh tanpa batas bawah")
+        object.__setattr__(self, "predikat_bands", tuple((float(b), nama) for b, nama in bands))
+
+        if self.rumus_turun not in RUMUS_TURUN:
+            raise ValueError(
+                f"rumus_turun tidak dikenal: {self.rumus_turun!r} (pilihan: selisih, rasio)"
+            )
+        cap = self.batas_capaian
+        if cap is not None:
+            if not _angka_biasa(cap) or not math.isfinite(cap) or cap <= 0:
+                raise ValueError(f"batas_capaian harus angka lebih dari 0 atau kosong: {cap!r}")
+            object.__setattr__(self, "batas_capaian", float(cap))
+        batas = self.efisiensi_batas
+        if not _angka_biasa(batas) or not math.isfinite(batas) or batas < 0:
+            raise ValueError(f"efisiensi_batas harus angka 0 atau lebih: {batas!r}")
+        object.__setattr__(self, "efisiensi_batas", float(batas))
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-friendly form; the open lower bound -inf is written as None (null)."""
+        return {
+            "predikat_bands": [
+                [None if math.isinf(b) else b, label] for b, label in self.predikat_bands
+            ],
+            "rumus_turun": self.rumus_turun,
+            "batas_capaian": self.batas_capaian,
+            "efisiensi_batas": self.efisiensi_batas,
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Settings:
+        """Inverse of to_dict; missing keys take the defaults, unknown keys are an error."""
+        unknown = sorted(
+            set(data) - {"predikat_bands", "rumus_turun", "batas_capaian", "efisiensi_batas"}
+        )
+        if unknown:
+            raise ValueError(f"setelan tidak dikenal: {', '.join(unknown)}")
+        kwargs = dict(data)
+        if "predikat_bands" in kwargs:
+            try:
+                kwargs["predikat_bands"] = tuple(
+                    (float("-inf") if bound is None else bound, label)
+                    for bound, label in kwargs["predikat_bands"]
+                )
+            except (TypeError, ValueError) as exc:
+                raise ValueError(
+                    "predikat_bands harus berupa daftar pasangan [batas, predikat]"
+                ) from exc
+        return cls(**kwargs)
+
+
+SETTINGS_BAWAAN = Settings()
+"""The defaults of FORMAT.md."""
+
+
+# --- rounding as shown --------------------------------------------------------------------
+
+_SEN = Decimal("0.01")
+_SETENGAH_SEN = Decimal("0.005")
+
+
+def _tampil_ge(x: np.ndarray, batas: float) -> np.ndarray:
+    """True where x as shown (2 decimals, half up, like format_angka) is >= batas; NaN is False.
+
+    Shown values are whole cents, so "shown >= batas" is "shown >= batas rounded up to a cent",
+    which is one comparison of x against the tie point half a cent below. format_angka rounds
+    Decimal(repr(x)), and comparing floats against float(tie) gives the same answer because
+    repr(x) is the shortest text that reads back as x. Half up rounds a tie away from zero, so
+    a positive tie shows the upper cent and a negative tie the lower one.
+    """
+    if batas == float("-inf"):
+        return ~np.isnan(x)
+    if batas == float("inf"):
+        return np.zeros(x.shape, dtype=bool)
+    sen = Decimal(repr(float(batas))).quantize(_SEN, rounding=ROUND_CEILING)
+    tie = sen - _SETENGAH_SEN
+    return x >= float(tie) if tie >= 0 else x > float(tie)
+
+
+def _tampil_gt(x: np.ndarray, batas: float) -> np.ndarray:
+    """True where x as shown (2 decimals, half up) is > batas; NaN is False."""
+    sen = Decimal(repr(float(batas))).quantize(_SEN, rounding=ROUND_FLOOR) + _SEN
+    return _tampil_ge(x, float(sen))
+
+
+def _float(values: Nilai) -> np.ndarray:
+    series = (
+        values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
+    )
+    return series.astype("Float64").to_numpy(dtype="float64", na_value=np.nan)
+
+
+def _index(values: Nilai, n: int) -> pd.Index:
+    return values.index if isinstance(values, pd.Series) else pd.RangeIndex(n)
+
+
+# --- capaian ------------------------------------------------------------------------------
+
+
+def compute_capaian(
+    target: Nilai,
+    realisasi: Nilai,
+    arah: Nilai | str,
+    settings: Settings = SETTINGS_BAWAAN,
+) -> pd.DataFrame:
+    """Capaian (%) per row by FORMAT.md's table, at full precision, with the reason when special.
+
+    Returns columns capaian (float, NaN where not computable) and catatan (Indonesian text or
+    None), indexed like target. arah is "naik"/"turun" per row or one for all; missing arah is
+    naik. naik: realisasi / target x 100; turun: settings.rumus_turun; target 0 & naik: empty;
+    target 0 & turun: 100 when realisasi is 0, else 0; realisasi missing: empty. The optional
+    cap settings.batas_capaian applies last.
+    """
+    t = _float(target)
+    r = _float(realisasi)
+    n = len(t)
+    if len(r) != n:
+        raise ValueError("target dan realisasi harus sama panjang")
+    if isinstance(arah, str):
+        a = np.full(n, arah, dtype=object)
+    else:
+        a = np.asarray(arah, dtype=object)
+        if len(a) != n:
+            raise ValueError("arah harus sama panjang dengan target")
+    a = np.where(pd.isna(a), "naik", a)  # FORMAT.md: arah defaults to naik
+    naik = a == "naik"
+    turun = a == "turun"
+
+    capaian = np.full(n, np.nan)
+    catatan = np.full(n, None, dtype=object)
+    todo = np.ones(n, dtype=bool)
+
+    def tandai(mask: np.ndarray, nilai: float | np.ndarray, teks: str | None) -> None:
+        # Rules are applied in order of priority: a row takes the first rule that matches.
+        m = todo & mask
+        capaian[m] = nilai[m] if isinstance(nilai, np.ndarray) else nilai
+        catatan[m] = teks
+        todo[m] = False
+
+    with np.errstate(all="ignore"):
+        rasio_naik = r / t * 100
+        selisih = (2 * t - r) / t * 100
+        rasio_turun = t / r * 100
+
+    tandai(~(naik | turun), np.nan, "arah tidak dikenal: capaian tidak dapat dihitung")
+    tandai(np.isnan(t), np.nan, "target belum diisi")
+    tandai(t < 0, np.nan, "target negatif: capaian tidak dapat dihitung")
+    tandai(np.isnan(r), np.nan, "realisasi belum dilaporkan")
+    tandai(naik & (t == 0), np.nan, "target 0: capaian tidak dapat dihitung")
+    tandai(naik, rasio_naik, None)
+    tandai(turun & (t == 0) & (r == 0), 100.0, "target 0 dan realisasi 0 (arah turun): capaian 100")
+    tandai(turun & (t == 0), 0.0, "target 0 dan realisasi bukan 0 (arah turun): capaian 0")
+    if settings.rumus_turun == "selisih":
+        tandai(selisih < 0, 0.0, "realisasi lebih dari dua kali target (arah turun): capaian 0")
+        tandai(turun, selisih, None)
+    else:
+        tandai(r == 0, np.nan, "realisasi 0: rumus rasio tidak dapat dihitung")
+        tandai(turun, rasio_turun, None)
+
+    cap = settings.batas_capaian
+    if cap is not None:
+        lebih = capaian > cap
+        capaian[lebih] = cap
+        catatan[lebih] = f"capaian dibatasi {format_angka(cap)}% (setelan batas capaian)"
+
+    index = _index(target, n)
+    return pd.DataFrame(
+        {
+            "capaian": pd.Series(capaian, index=index, dtype="float64"),
+            "catatan": pd.Series(catatan, index=index, dtype=object),
+        }
+    )
+
+
+def predikat(capaian: Nilai, settings: Settings = SETTINGS_BAWAAN) -> pd.Series:
+    """The predikat band of each capaian (%); None where capaian is NaN.
+
+    The band is judged on the value as shown, rounded half up to 2 decimals, so the table a
+    reader sees agrees with its predikat: 90.995 shows 91,00 and is Sangat Tinggi, while
+    90.994 shows 90,99 and is Tinggi. Lower bounds are inclusive.
+    """
+    x = _float(capaian)
+    out = np.full(len(x), None, dtype=object)
+    for bound, label in reversed(settings.predikat_bands):
+        out[_tampil_ge(x, bound)] = label
+    return pd.Series(out, index=_index(capaian, len(x)), dtype=object, name="predikat")
+
+
+def melampaui(capaian: Nilai) -> pd.Series:
+    """True where capaian as shown (2 decimals, half up) is above 100: "melampaui target"."""
+    x = _float(capaian)
+    return pd.Series(_tampil_gt(x, 100.0), index=_index(capaian, len(x)), name="melampaui")
+
+
+def add_capaian(records: pd.DataFrame, settings: Settings = SETTINGS_BAWAAN) -> pd.DataFrame:
+    """A copy of records with capaian, predikat and capaian_catatan (re)computed.
+
+    Needs target and realisasi; arah defaults to naik when the column is absent. An existing
+    capaian or predikat column is replaced in place; new ones go after realisasi.
+    """
+    out = records.copy()
+    arah: Nilai | str = out["arah"] if "arah" in out.columns else "naik"
+    hasil = compute_capaian(out["target"], out["realisasi"], arah, settings)
+    nilai = hasil["capaian"].to_numpy()
+    pred = predikat(nilai, settings).to_numpy()
+    # Explicit object dtype keeps None (pandas would infer str and turn None into NaN).
+    kolom_baru = (
+        ("capaian", pd.Series(nilai, index=out.index, dtype="float64"), "realisasi"),
+        ("predikat", pd.Series(pred, index=out.index, dtype=object), "capaian"),
+    )
+    for kolom, isi, setelah in kolom_baru:
+        if kolom in out.columns:
+            out[kolom] = isi
+        else:
+            out.insert(list(out.columns).index(setelah) + 1, kolom, isi)
+    out["capaian_catatan"] = pd.Series(hasil["catatan"].to_numpy(), index=out.index, dtype=object)
+    return out
+
+
+# --- yearly aggregation -------------------------------------------------------------------
+
+KUNCI_TAHUNAN: list[str] = ["bidang", "sasaran", "indikator", "satuan", "arah", "tahun"]
+_ALIAS_AGREGASI: dict[str, str] = {
+    "akhir": "akhir",
+    "terakhir": "akhir",
+    "jumlah": "jumlah",
+    "total": "jumlah",
+    "rata-rata": "rata-rata",
+    "rata rata": "rata-rata",
+    "rata2": "rata-rata",
+    "rerata": "rata-rata",
+}
+_URUTAN: dict[str, int] = {p: i for i, p in enumerate(PERIODE)}
+
+
+def _metode(values: pd.Series) -> pd.Series:
+    """Canonical agregasi names; ValueError naming the unknown ones."""
+    norm = values.astype(object).where(values.isna(), values.astype(str).str.strip().str.lower())
+    canon = norm.map(_ALIAS_AGREGASI)
+    unknown = norm[norm.notna() & canon.isna()].unique()
+    if len(unknown):
+        daftar = ", ".join(sorted(map(str, unknown)))
+        raise ValueError(f"agregasi tidak dikenal: {daftar} (pilihan: {', '.join(AGREGASI)})")
+    return canon.astype(object)
+
+
+def _periode_dasar(rows: pd.DataFrame) -> pd.Series:
+    """Per _gid, the periods rows rest on: "TW I", "TW I–TW IV" or "TW I, TW III" (a gap)."""
+    g = rows.groupby("_gid")["_urut"]
+    lo, hi, n = g.min(), g.max(), g.size()
+    first = lo.map(dict(enumerate(PERIODE)))
+    last = hi.map(dict(enumerate(PERIODE)))
+    out = first.where(n == 1, first + "–" + last).astype(object)
+    gap = (hi - lo + 1) != n
+    if gap.any():
+        subset = rows[rows["_gid"].isin(gap[gap].index)].sort_values(["_gid", "_urut"])
+        out[gap] = subset.groupby("_gid")["periode"].agg(", ".join)
+    return out
+
+
+def aggregate_tahunan(
+    records: pd.DataFrame,
+    agregasi: str | Mapping[str, str] = "akhir",
+    settings: Settings = SETTINGS_BAWAAN,
+) -> pd.DataFrame:
+    """One row per (bidang, sasaran, indikator, satuan, arah, tahun): the year's figures.
+
+    agregasi is a method for every indicator or a mapping indikator -> method (missing ones
+    "akhir"); an agregasi column in records wins. A "Tahunan" record, where present, is the
+    year. akhir: the latest period with realisasi reported (by schema.PERIODE_AKHIR_BULAN, TW
+    before Semester at equal month), its target and realisasi. jumlah / rata-rata: sum / mean of
+    realisasi against the sum / mean of the targets of the same reported periods (quarters when
+    the indicator has any, else semesters). With nothing reported the target rests on every
+    period and realisasi is empty. Capaian is recomputed with compute_capaian; columns target,
+    realisasi, capaian, predikat, capaian_catatan, periode_dasar, agregasi.
+    """
+    kolom_hasil = [
+        *KUNCI_TAHUNAN,
+        "target",
+        "realisasi",
+        "capaian",
+        "predikat",
+        "capaian_catatan",
+        "periode_dasar",
+        "agregasi",
+    ]
+    missing = [
+        c for c in ("indikator", "tahun", "periode", "target", "realisasi") if c not in records
+    ]
+    if missing:
+        raise ValueError(f"kolom wajib tidak ada: {', '.join(missing)}")
+    if records.empty:
+        return pd.DataFrame({c: pd.Series(dtype=object) for c in kolom_hasil})
+
+    df = records.reset_index(drop=True)
+    df = df.assign(
+        **{c: None for c in ("bidang", "sasaran", "satuan") if c not in df.columns},
+        **({} if "arah" in df.columns else {"arah": "naik"}),
+    )
+    unknown = df.loc[~df["periode"].isin(PERIODE), "periode"].unique()
+    if len(unknown):
+        raise ValueError(f"periode tidak dikenal: {', '.join(map(str, unknown))}")
+
+    gid = df.groupby(KUNCI_TAHUNAN, sort=False, dropna=False).ngroup()
+    df = df.assign(
+        _gid=gid,
+        _urut=df["periode"].map(_URUTAN),
+        _bulan=df["periode"].map(PERIODE_AKHIR_BULAN),
+        _tw=df["periode"].isin(TRIWULAN),
+        _lapor=df["realisasi"].notna(),
+        target=_float(df["target"]),
+        realisasi=_float(df["realisasi"]),
+    )
+    grup = pd.RangeIndex(int(gid.max()) + 1, name="_gid")
+
+    # Method per indicator: the records' own column, else the argument.
+    if isinstance(agregasi, str):
+        bawaan = _metode(pd.Series([agregasi], dtype=object))[0]
+        dari_argumen = pd.Series(bawaan, index=df.index, dtype=object)
+    else:
+        peta = _metode(pd.Series(dict(agregasi), dtype=object))
+        dari_argumen = df["indikator"].map(peta).fillna("akhir").astype(object)
+    metode = dari_argumen.groupby(df["_gid"]).first().reindex(grup)
+    if "agregasi" in df.columns:
+        dari_kolom = _metode(df["agregasi"]).groupby(df["_gid"]).first().reindex(grup)
+        metode = dari_kolom.where(dari_kolom.notna(), metode)
+
+    tahunan = df[df["periode"] == "Tahunan"].drop_duplicates("_gid").set_index("_gid")
+    tahunan = tahunan.reindex(grup)
+    periodik = df[df["periode"] != "Tahunan"]
+
+    # akhir: reported rows sort after unreported ones, so the last row is the latest reported
+    # period, or the latest period of all when nothing is reported yet.
+    akhir = (
+        periodik.sort_values(["_gid", "_lapor", "_bulan", "_tw"], kind="stable")
+        .drop_duplicates("_gid", keep="last")
+        .set_index("_gid")
+        .reindex(grup)
+    )
+
+    # jumlah / rata-rata: quarters when the indicator has any, else semesters; the reported
+    # ones, or all of them when nothing is reported yet.
+    ada_tw = periodik["_tw"].groupby(periodik["_gid"]).transform("any")
+    dasar = periodik[periodik["_tw"] == ada_tw]
+    ada_lapor = dasar["_lapor"].groupby(dasar["_gid"]).transform("any")
+    dipakai = dasar[dasar["_lapor"] | ~ada_lapor]
+    g = dipakai.groupby("_gid")
+    target_kosong = dipakai["target"].isna().groupby(dipakai["_gid"]).any().reindex(grup)
+    jumlah_t = g["target"].sum().reindex(grup).mask(target_kosong.fillna(False).astype(bool))
+    jumlah_r = g["realisasi"].sum(min_count=1).reindex(grup)
+    rata_t = g["target"].mean().reindex(grup).mask(target_kosong.fillna(False).astype(bool))
+    rata_r = g["realisasi"].mean().reindex(grup)
+    dasar_periode = _periode_dasar(dipakai).reindex(grup)
+
+    ada_tahunan = tahunan["periode"].notna().to_numpy()
+    pilihan = [
+        ada_tahunan,
+        (metode == "akhir").to_numpy(),
+        (metode == "jumlah").to_numpy(),
+        (metode == "rata-rata").to_numpy(),
+    ]
+    target = np.select(pilihan, [tahunan["target"], akhir["target"], jumlah_t, rata_t], np.nan)
+    realisasi = np.select(
+        pilihan, [tahunan["realisasi"], akhir["realisasi"], jumlah_r, rata_r], np.nan
+    )
+    # np.select cannot take None as an object default; apply the choices lowest priority first.
+    periode_dasar = np.full(len(grup), None, dtype=object)
+    sumber = (tahunan["periode"], akhir["periode"], dasar_periode, dasar_periode)
+    for mask, periode in reversed(list(zip(pilihan, sumber, strict=True))):
+        periode_dasar[mask] = periode.to_numpy(dtype=object)[mask]
+
+    out = df.drop_duplicates("_gid").set_index("_gid").reindex(grup)[KUNCI_TAHUNAN]
+    hasil = compute_capaian(target, realisasi, out["arah"].to_numpy(), settings)
+    out = out.assign(
+        target=target,
+        realisasi=realisasi,
+        capaian=hasil["capaian"].to_numpy(),
+        predikat=pd.Series(
+            predikat(hasil["capaian"], settings).to_numpy(), index=grup, dtype=object
+        ),
+        capaian_catatan=pd.Series(hasil["catatan"].to_numpy(), index=grup, dtype=object),
+        periode_dasar=pd.Series(periode_dasar, index=grup, dtype=object),
+        agregasi=metode.astype(object),
+    )
+    return out.reset_index(drop=True)[kolom_hasil]
+
+
+# --- budget -------------------------------------------------------------------------------
+
+
+def serapan(pagu: Nilai, realisasi_anggaran: Nilai) -> pd.Series:
+    """Serapan anggaran (%) = realisasi anggaran / pagu x 100; NaN when pagu is 0 or missing."""
+    p = _float(pagu)
+    r = _float(realisasi_anggaran)
+    if len(r) != len(p):
+        raise ValueError("pagu dan realisasi anggaran harus sama panjang")
+    with np.errstate(all="ignore"):
+        nilai = np.where(p > 0, r / p * 100, np.nan)
+    return pd.Series(nilai, index=_index(pagu, len(p)), dtype="float64", name="serapan")
+
+
+def efisiensi(capaian: Nilai, serapan: Nilai, settings: Settings = SETTINGS_BAWAAN) -> pd.DataFrame:
+    """Efficiency: selisih = capaian - serapan (percentage points) and its kategori.
+
+    kategori: "efisien" above +efisiensi_batas, "cukup efisien" within +-batas inclusive,
+    "kurang efisien" below -batas, None when either value is missing. Judged on selisih as
+    shown (2 decimals, half up): 101,46 - 96,46 is 5,00 and cukup efisien, whatever float
+    noise the subtraction leaves.
+    """
+    c = _float(capaian)
+    s = _float(serapan)
+    if len(s) != len(c):
+        raise ValueError("capaian dan serapan harus sama panjang")
+    selisih = c - s
+    batas = settings.efisiensi_batas
+    kategori = np.full(len(c), None, dtype=object)
+    kategori[~np.isnan(selisih)] = "cukup efisien"
+    kategori[_tampil_gt(selisih, batas)] = "efisien"
+    kategori[~np.isnan(selisih) & ~_tampil_ge(selisih, -batas)] = "kurang efisien"
+    index = _index(capaian, len(c))
+    return pd.DataFrame(
+        {
+            "selisih": pd.Series(selisih, index=index, dtype="float64"),
+            "kategori": pd.Series(kategori, index=index, dtype=object),
+        }
+    )
