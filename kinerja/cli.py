@@ -109,6 +109,8 @@ def read_files(files: Sequence[str], args: argparse.Namespace) -> list[Any]:
         futures: list[Future[Book | WorkbookError]] = [pool.submit(_open, f) for f in files]
         from kinerja import ingest  # heavy: pandas, pandera
 
+        ingest.schema.warm_up()
+
         defaults = ingest.Defaults(bidang=args.bidang, tahun=args.tahun, periode=args.periode)
         results = []
         for path, fut in zip(files, futures, strict=True):

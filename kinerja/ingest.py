@@ -477,28 +477,25 @@ def _read_table(
         return schema.empty_records()
 
     rows = list(range(table.data_start, n_rows))
-    width = max((len(grid[r]) for r in rows), default=0)
-
-    def column(idx: int) -> list[Any]:
-        return [grid[r][idx] if idx < len(grid[r]) else "" for r in rows]
-
-    data = {c.index: column(c.index) for c in cols}
-    all_nonblank = np.zeros(len(rows), dtype=np.int64)
-    for idx in range(width):
-        vals = data[idx] if idx in data else column(idx)
-        all_nonblank += _nonblank(vals)
+    width = max([len(grid[r]) for r in rows] + [c.index + 1 for c in cols])
+    arr = _as_array(grid, table.data_start, width)
+    data = {c.index: arr[:, c.index] for c in cols}
+    nonblank = arr != ""
+    all_nonblank = nonblank.sum(axis=1) if width else np.zeros(len(rows), dtype=np.int64)
     num_mask = np.zeros(len(rows), dtype=bool)
     for c in value_cols:
-        num_mask |= _nonblank(data[c.index]).astype(bool)
+        num_mask |= nonblank[:, c.index]
+    group_mask = np.zeros(len(rows), dtype=bool)
     for r0 in table.group_merges:
         if table.data_start <= r0 < n_rows:
-            num_mask[r0 - table.data_start] = False
+            group_mask[r0 - table.data_start] = True
+    num_mask &= ~group_mask
     ind_col = table.plain("indikator")
     assert ind_col is not None  # locate_table requires it
-    ind_mask = _nonblank(data[ind_col.index]).astype(bool)
+    ind_mask = nonblank[:, ind_col.index].copy()
 
     last_num = int(np.flatnonzero(num_mask)[-1]) if num_mask.any() else -1
-    keep = np.zeros(len(rows), dtype=bool)
+    keep = num_mask & ind_mask
     group_sasaran: dict[int, str] = {}
     group_bidang: dict[int, str] = {}
     sas_col = table.plain("sasaran")
@@ -507,9 +504,9 @@ def _read_table(
         table.plain(f) for f in ("satuan", "periode", "arah", "tahun") if table.plain(f)
     ]
 
-    for i in range(len(rows)):
-        if all_nonblank[i] == 0:
-            continue
+    # Only rows that are not plainly data rows need a closer look.
+    for i in np.flatnonzero((all_nonblank > 0) & ~keep):
+        i = int(i)
         r0 = rows[i]
         distinct = {_text(v) for v in grid[r0] if _text(v) != ""}
         if r0 in table.group_merges or (
@@ -521,9 +518,6 @@ def _read_table(
                 _group_label(next(iter(distinct)), i, group_sasaran, group_bidang)
             continue
         if num_mask[i]:
-            if ind_mask[i]:
-                keep[i] = True
-                continue
             texts = [_text(v).lower() for v in grid[r0] if isinstance(v, str)]
             if any(t.startswith(("jumlah", "total", "rata-rata", "rata rata")) for t in texts):
                 report.warn(r0 + 1, None, f"Baris {r0 + 1} (baris jumlah) diabaikan.")
@@ -569,15 +563,14 @@ def _read_table(
 
     title = read_title(grid, table.header_row)
 
-    def take(col: Column | None) -> list[Any]:
+    def take(col: Column | None) -> np.ndarray:
         if col is None:
-            return [""] * len(idx)
-        vals = data[col.index]
-        return [vals[i] for i in idx]
+            return np.full(len(idx), "", dtype=object)
+        return data[col.index][idx]
 
     base = pd.DataFrame({"baris": np.asarray([rows[i] + 1 for i in idx], dtype=np.int64)})
     for f in TEXT_FIELDS:
-        base[f] = [_clean_text(v) for v in take(table.plain(f))]
+        base[f] = _map_unique(take(table.plain(f)), _clean_text)
     # Grouping columns: a blank cell under a filled one repeats it (people leave repeats blank),
     # and group label rows fill them where the sheet has no such column.
     for f, labels, col in (
@@ -680,6 +673,30 @@ def _wide_col(cols: list[Column], f: str, p: str) -> Column | None:
     return None
 
 
+def _as_array(grid: list[list[Any]], start: int, width: int) -> np.ndarray:
+    """The data rows as a 2-D object array (blank = ""), for vectorised masks."""
+    body = grid[start:]
+    try:
+        arr = np.array(body, dtype=object)
+        if arr.ndim == 2 and arr.shape[1] == width:
+            return arr
+    except ValueError:
+        pass
+    arr = np.full((len(body), width), "", dtype=object)
+    for k, row in enumerate(body):
+        arr[k, : len(row)] = row
+    return arr
+
+
+def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> list[Any]:
+    """fn applied once per distinct value (sheets repeat the same text thousands of times)."""
+    if len(values) == 0:
+        return []
+    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
+    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
+    return list(mapped[codes])
+
+
 def _numeric_row(row: list[Any]) -> bool:
     return any(type(v) is float or type(v) is int for v in row)
 
@@ -722,19 +739,24 @@ def _resolve_context(
     title: TitleInfo,
     defaults: Defaults,
     report: Report,
-    take: Callable[[Column | None], list[Any]],
+    take: Callable[[Column | None], np.ndarray],
 ) -> None:
     """Fill bidang, tahun and periode: the sheet's column, then its title rows, then the form."""
-    # bidang
-    sheet_bidang = title.bidang
-    if defaults.bidang and sheet_bidang and defaults.bidang.lower() != sheet_bidang.lower():
-        report.warn(
-            None,
-            "Bidang",
-            f"Formulir menyebut bidang '{defaults.bidang}', judul lembar menyebut "
-            f"'{sheet_bidang}'; yang dipakai isi lembar.",
-        )
-    fallback_bidang = sheet_bidang or defaults.bidang
+    for label, said, form in (
+        ("Bidang", title.bidang, defaults.bidang),
+        ("Tahun", title.tahun, defaults.tahun),
+        ("Periode", None if table.wide else title.periode, defaults.periode),
+    ):
+        if said is not None and form is not None and str(said).lower() != str(form).lower():
+            report.warn(
+                None,
+                label,
+                f"Formulir menyebut {label.lower()} '{form}', judul lembar menyebut '{said}'; "
+                "yang dipakai isi lembar.",
+            )
+    rows = base["baris"].to_numpy()
+
+    fallback_bidang = title.bidang or defaults.bidang
     if base["bidang"].isna().any():
         if fallback_bidang:
             base["bidang"] = base["bidang"].fillna(fallback_bidang)
@@ -747,171 +769,155 @@ def _resolve_context(
                 "dan formulir unggah tidak mengisinya.",
             )
 
-    # tahun
-    tcol = table.plain("tahun")
-    fallback_tahun = title.tahun or defaults.tahun
-    if defaults.tahun and title.tahun and defaults.tahun != title.tahun:
-        report.warn(
-            None,
-            "Tahun",
-            f"Formulir menyebut tahun {defaults.tahun}, judul lembar menyebut {title.tahun}; "
-            "yang dipakai isi lembar.",
-        )
-    tahun: list[int | None] = []
-    for v, row in zip(take(tcol), base["baris"], strict=True):
-        if _text(v) == "":
-            tahun.append(fallback_tahun)
-            continue
-        y = schema.parse_tahun(v)
-        if y is None and tcol is not None:
-            report.error(
-                int(row),
-                tcol.header,
-                f"Tahun '{_text(v)}' tidak sah (sel {tcol.letter}{row}); tulis tahun 2000-2100.",
-            )
-        tahun.append(y)
-    if any(t is None for t in tahun) and not fallback_tahun and tcol is None:
-        report.error(
-            None,
-            "Tahun",
-            "Tahun tidak diketahui: lembar tidak menyebutnya (kolom Tahun atau judul) dan "
-            "formulir unggah tidak mengisinya.",
-        )
-    elif tcol is not None and not fallback_tahun:
-        for t, row in zip(tahun, base["baris"], strict=True):
-            if t is None:
-                report.error(int(row), tcol.header, f"Tahun kosong (sel {tcol.letter}{row}).")
-                break
-    base["tahun"] = pd.array([t if t is not None else 0 for t in tahun], dtype="int64")
-
-    # periode (wide sheets carry it in their columns)
+    tahun = _context_column(
+        take(table.plain("tahun")),
+        schema.parse_tahun,
+        title.tahun or defaults.tahun,
+        table.plain("tahun"),
+        rows,
+        report,
+        "Tahun",
+        "Tahun '{v}' tidak sah (sel {cell}); tulis tahun 2000-2100.",
+    )
+    base["tahun"] = np.asarray([t if t is not None else 0 for t in tahun], dtype=np.int64)
     if table.wide:
-        return
-    pcol = table.plain("periode")
-    fallback_periode = title.periode or defaults.periode
-    if defaults.periode and title.periode and defaults.periode != title.periode:
-        report.warn(
-            None,
-            "Periode",
-            f"Formulir menyebut periode {defaults.periode}, judul lembar menyebut "
-            f"{title.periode}; yang dipakai isi lembar.",
-        )
-    periode: list[str | None] = []
-    for v, row in zip(take(pcol), base["baris"], strict=True):
-        if _text(v) == "":
-            periode.append(fallback_periode)
-            continue
-        p = schema.parse_periode(v)
-        if p is None and pcol is not None:
-            report.error(
-                int(row),
-                pcol.header,
-                f"Periode '{_text(v)}' tidak dikenal (sel {pcol.letter}{row}); gunakan TW I-TW IV, "
-                "Semester I/II atau Tahunan.",
-            )
-        periode.append(p)
-    if any(p is None for p in periode) and not fallback_periode:
-        if pcol is None:
+        return  # wide sheets carry the periode in their columns
+    base["periode"] = _context_column(
+        take(table.plain("periode")),
+        schema.parse_periode,
+        title.periode or defaults.periode,
+        table.plain("periode"),
+        rows,
+        report,
+        "Periode",
+        "Periode '{v}' tidak dikenal (sel {cell}); gunakan TW I-TW IV, Semester I/II atau Tahunan.",
+    )
+
+
+def _context_column(
+    raw: np.ndarray,
+    parse: Callable[[Any], Any],
+    fallback: Any,
+    col: Column | None,
+    rows: np.ndarray,
+    report: Report,
+    label: str,
+    bad_message: str,
+) -> list[Any]:
+    """One of tahun/periode per record: parsed cell, else the fallback; issues per bad cell."""
+    blank = raw == ""
+    parsed = _map_unique(raw, parse)
+    out = [fallback if b else p for b, p in zip(blank, parsed, strict=True)]
+    for k in np.flatnonzero(~blank):
+        if parsed[k] is None:
+            row = int(rows[k])
+            assert col is not None
+            v = _text(raw[k])
+            report.error(row, col.header, bad_message.format(v=v, cell=f"{col.letter}{row}"))
+    if fallback is None and blank.any():
+        if col is None:
             report.error(
                 None,
-                "Periode",
-                "Periode tidak diketahui: lembar tidak menyebutnya (kolom Periode atau judul) "
+                label,
+                f"{label} tidak diketahui: lembar tidak menyebutnya (kolom {label} atau judul) "
                 "dan formulir unggah tidak mengisinya.",
             )
         else:
-            for p, v, row in zip(periode, take(pcol), base["baris"], strict=True):
-                if p is None and _text(v) == "":
-                    report.error(int(row), pcol.header, f"Periode kosong (sel {pcol.letter}{row}).")
-                    break
-    base["periode"] = periode
+            k = int(np.flatnonzero(blank)[0])
+            row = int(rows[k])
+            report.error(row, col.header, f"{label} kosong (sel {col.letter}{row}).")
+    return out
 
 
 def _resolve_arah(
     base: pd.DataFrame,
     table: Table,
     report: Report,
-    take: Callable[[Column | None], list[Any]],
+    take: Callable[[Column | None], np.ndarray],
 ) -> None:
     acol = table.plain("arah")
     if acol is None:
         base["arah"] = "naik"
         return
-    cache: dict[str, str | None] = {}
-    out = []
-    for v, row in zip(take(acol), base["baris"], strict=True):
-        s = _text(v)
-        if s == "":
-            out.append("naik")
-            continue
-        if s not in cache:
-            cache[s] = schema.parse_arah(s)
-        a = cache[s]
-        if a is None:
+    raw = take(acol)
+    blank = raw == ""
+    parsed = _map_unique(raw, lambda v: schema.parse_arah(_text(v)))
+    rows = base["baris"].to_numpy()
+    for k in np.flatnonzero(~blank):
+        if parsed[k] is None:
+            row = int(rows[k])
             report.error(
-                int(row),
+                row,
                 acol.header,
-                f"Arah '{s}' tidak dikenal (sel {acol.letter}{row}); gunakan Naik "
+                f"Arah '{_text(raw[k])}' tidak dikenal (sel {acol.letter}{row}); gunakan Naik "
                 "(semakin tinggi semakin baik) atau Turun (semakin rendah semakin baik).",
             )
-        out.append(a or "naik")
-    base["arah"] = out
+    base["arah"] = ["naik" if b else (p or "naik") for b, p in zip(blank, parsed, strict=True)]
+
+
+_NUM_TYPES = (float, int)
 
 
 def _numbers(
     col: Column | None,
     idx: np.ndarray,
     rows: list[int],
-    data: dict[int, list[Any]],
+    data: dict[int, np.ndarray],
     table: Table,
     base: pd.DataFrame,
     report: Report,
 ) -> tuple[np.ndarray, np.ndarray]:
-    """Parse one value column of the kept rows: floats (NaN = blank) and a mask of bad cells."""
-    out = np.full(len(idx), np.nan)
-    failed = np.zeros(len(idx), dtype=bool)
+    """Parse one value column of the kept rows: floats (NaN = blank) and a mask of bad cells.
+
+    Numbers stored as numbers take a vectorised path; text goes through parse_angka once per
+    distinct string.
+    """
+    n = len(idx)
+    out = np.full(n, np.nan)
+    failed = np.zeros(n, dtype=bool)
     if col is None:
         return out, failed
-    vals = data[col.index]
-    percent = table.sheet.percent
-    satuan = base["satuan"].to_numpy()
-    is_capaian = col.field == "capaian"
-    for k, i in enumerate(idx):
-        v = vals[i]
-        t = type(v)
-        if t is float or t is int:
-            x = float(v)
-        elif t is str:
-            a = parse_angka(v)
+    vals = data[col.index][idx]
+    is_num = np.fromiter((type(v) in _NUM_TYPES for v in vals), dtype=bool, count=n)
+    out[is_num] = vals[is_num].astype(float)
+    rest = np.flatnonzero(~is_num & (vals != ""))
+    cache: dict[str, Any] = {}
+    for k in rest:
+        v = vals[k]
+        row = rows[idx[k]] + 1
+        if type(v) is str:
+            a = cache.get(v)
+            if a is None:
+                a = cache[v] = parse_angka(v)
             if a.kind == "kosong":
                 continue
             if a.kind == "salah":
-                row = rows[i] + 1
                 report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
                 failed[k] = True
                 continue
             if a.note:
-                row = rows[i] + 1
                 report.warn(row, col.header, f"Sel {col.letter}{row}: {a.note}")
-            x = float(a.value)  # type: ignore[arg-type]
-        elif v is None:
-            continue
-        else:  # bool, date, time: not a number a person would write here
-            row = rows[i] + 1
+            out[k] = a.value
+        elif v is not None:  # bool, date, time: not a number a person would write here
             report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
             failed[k] = True
-            continue
-        if percent and t is not str and (rows[i], col.index) in percent:
-            if is_capaian or schema.is_persen(satuan[k]):
-                x *= 100.0
+    percent = [r for (r, c) in table.sheet.percent if c == col.index]
+    if percent:
+        pos = {rows[i]: k for k, i in enumerate(idx)}
+        satuan = base["satuan"].to_numpy()
+        for r in percent:
+            k = pos.get(r)
+            if k is None or not is_num[k]:
+                continue
+            if col.field == "capaian" or schema.is_persen(satuan[k]):
+                out[k] *= 100.0
             else:
-                row = rows[i] + 1
                 report.warn(
-                    row,
+                    r + 1,
                     col.header,
-                    f"Sel {col.letter}{row} berformat persen tetapi satuannya "
+                    f"Sel {col.letter}{r + 1} berformat persen tetapi satuannya "
                     f"'{satuan[k] or '-'}'; nilai dibaca apa adanya.",
                 )
-        out[k] = x
     return out, failed
 
 

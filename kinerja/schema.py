@@ -255,3 +255,12 @@ def empty_records() -> pd.DataFrame:
         frame[c] = frame[c].astype("float64")
     frame["tahun"] = frame["tahun"].astype("int64")
     return frame
+
+
+def warm_up() -> None:
+    """Load pandera's validation backends now (they import lazily on first use, ~0.5 s).
+
+    The command line calls this while files are still parsing in background threads.
+    """
+    frame = empty_records()
+    RecordInput.validate(frame.drop(columns=["capaian", "predikat"]))

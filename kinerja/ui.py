@@ -1,0 +1,233 @@
+"""The only module that imports streamlit: cached wrappers, state accessors and shared widgets."""
+
+from __future__ import annotations
+
+import hashlib
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from kinerja import export, ingest, schema
+from kinerja.angka import format_angka
+from kinerja.store import Store, StoreError, connect
+
+# Session-state keys, spelled once.
+_K_BIDANG = "konteks_bidang"
+_K_TAHUN = "konteks_tahun"
+_K_PERIODE = "konteks_periode"
+_K_USER = "nama_pengguna"
+_K_SAVED = "hasil_simpan"
+_FROM_SHEET = "(sesuai lembar)"
+
+ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
+
+
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    """One store (connection pool) per server process; migrations run on first use, and an
+    empty database gets its agency from data/instansi.toml."""
+    s = connect()
+    s.init(user="aplikasi")
+    return s
+
+
+def settings() -> dict[str, Any]:
+    try:
+        return store().settings()
+    except StoreError:
+        return {}
+
+
+def read_upload(name: str, data: bytes, defaults: ingest.Defaults) -> ingest.IngestResult:
+    """Read one uploaded file (cached on its bytes and the form's values)."""
+    return _read_cached(name, data, defaults.bidang, defaults.tahun, defaults.periode)
+
+
+@st.cache_data(show_spinner="Membaca file ...", max_entries=64)
+def _read_cached(
+    name: str, data: bytes, bidang: str | None, tahun: int | None, periode: str | None
+) -> ingest.IngestResult:
+    defaults = ingest.Defaults(bidang=bidang, tahun=tahun, periode=periode)
+    return ingest.read(data, filename=name, defaults=defaults, settings=capaian_settings())
+
+
+def capaian_settings() -> Any:
+    try:
+        return store().capaian_settings()
+    except StoreError:
+        from kinerja.capaian import Settings
+
+        return Settings()
+
+
+def context_form() -> ingest.Defaults:
+    """Bidang, tahun and periode for sheets that do not state them (the SOP's upload form)."""
+    bidang_list = list(settings().get("bidang") or [])
+    c1, c2, c3 = st.columns(3)
+    bidang = c1.selectbox(
+        "Bidang",
+        [_FROM_SHEET, *bidang_list],
+        key=_K_BIDANG,
+        help="Dipakai bila lembar tidak menyebut bidangnya.",
+    )
+    tahun = c2.number_input(
+        "Tahun",
+        min_value=2000,
+        max_value=2100,
+        value=None,
+        step=1,
+        key=_K_TAHUN,
+        placeholder="sesuai lembar",
+    )
+    periode = c3.selectbox("Periode", [_FROM_SHEET, *schema.PERIODE], key=_K_PERIODE)
+    return ingest.Defaults(
+        bidang=None if bidang == _FROM_SHEET else bidang,
+        tahun=int(tahun) if tahun else None,
+        periode=None if periode == _FROM_SHEET else periode,
+    )
+
+
+def user_name() -> str:
+    return st.text_input("Nama pengunggah (untuk riwayat)", key=_K_USER, value="Staf").strip()
+
+
+def sha256(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def issues_frame(result: ingest.IngestResult) -> pd.DataFrame:
+    rows = [("Kesalahan", i) for i in result.report.errors] + [
+        ("Peringatan", i) for i in result.report.warnings
+    ]
+    return pd.DataFrame(
+        {
+            "Jenis": [k for k, _ in rows],
+            "Baris": [str(i.row) if i.row is not None else "–" for _, i in rows],
+            "Kolom": [i.column or "–" for _, i in rows],
+            "Pesan": [i.message for _, i in rows],
+        }
+    )
+
+
+def display_records(records: pd.DataFrame) -> pd.DataFrame:
+    """Records for the screen: Indonesian headers and numbers (1.234,5; 85,50)."""
+    shown = pd.DataFrame()
+    for key, label in export.EXPORT_COLUMNS:
+        if key not in records:
+            continue
+        col = records[key]
+        if key in ("target", "realisasi", "pagu", "realisasi_anggaran"):
+            shown[label] = [format_angka(v) for v in col]
+        elif key == "capaian":
+            shown[label] = [format_angka(v, desimal=2) for v in col]
+        elif key in ("tahun", "baris"):
+            shown[label] = [str(int(v)) if pd.notna(v) else "–" for v in col]
+        else:
+            shown[label] = col.astype("object").where(col.notna(), "–")
+    return shown
+
+
+def show_result(result: ingest.IngestResult) -> None:
+    """One file's verdict, its issues (row, column, message) and a preview of its records."""
+    rep = result.report
+    with st.container(border=True):
+        if result.valid:
+            st.markdown(f"**{result.file}** — :green[Valid]")
+            st.caption(
+                f"{len(result.records)} data dari lembar '{result.sheet}', "
+                f"{len(rep.warnings)} peringatan"
+            )
+        else:
+            st.markdown(f"**{result.file}** — :red[Ditolak]")
+            st.caption(f"{len(rep.errors)} kesalahan, {len(rep.warnings)} peringatan")
+        if rep.errors or rep.warnings:
+            st.dataframe(issues_frame(result), hide_index=True, width="stretch")
+        if result.valid and not result.records.empty:
+            with st.expander("Pratinjau data", expanded=False):
+                st.dataframe(display_records(result.records), hide_index=True, width="stretch")
+
+
+def download_merged(merged: pd.DataFrame) -> None:
+    st.download_button(
+        "Unduh gabungan (.xlsx)",
+        data=export.to_xlsx(merged),
+        file_name="data-kinerja-gabungan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key="unduh_gabungan",
+    )
+
+
+def save_results(
+    uploads: list[tuple[str, bytes]], results: list[ingest.IngestResult], defaults: ingest.Defaults
+) -> None:
+    """Store every uploaded file: valid ones accepted, the rest kept as refused attempts."""
+    who = st.session_state.get(_K_USER) or "Staf"
+    outcomes = []
+    for (name, data), res in zip(uploads, results, strict=True):
+        try:
+            out = store().submit(
+                res,
+                data=data,
+                filename=name,
+                user=who,
+                bidang=defaults.bidang,
+                tahun=defaults.tahun,
+                periode=defaults.periode,
+            )
+            outcomes.append((name, out.accepted, out.message))
+        except StoreError as exc:
+            outcomes.append((name, False, str(exc)))
+    st.session_state[_K_SAVED] = outcomes
+
+
+def show_saved() -> None:
+    for name, ok, message in st.session_state.get(_K_SAVED, []):
+        (st.success if ok else st.error)(f"{name}: {message}")
+
+
+def history_filters() -> tuple[str | None, int | None, str | None]:
+    bidang_list = list(settings().get("bidang") or [])
+    c1, c2, c3 = st.columns(3)
+    bidang = c1.selectbox("Bidang", ["Semua", *bidang_list], key="riwayat_bidang")
+    tahun = c2.number_input(
+        "Tahun",
+        min_value=2000,
+        max_value=2100,
+        value=None,
+        step=1,
+        key="riwayat_tahun",
+        placeholder="semua",
+    )
+    periode = c3.selectbox("Periode", ["Semua", *schema.PERIODE], key="riwayat_periode")
+    return (
+        None if bidang == "Semua" else bidang,
+        int(tahun) if tahun else None,
+        None if periode == "Semua" else periode,
+    )
+
+
+HISTORY_LABELS = {
+    "id": "No. Kiriman",
+    "waktu": "Waktu (UTC)",
+    "bidang": "Bidang",
+    "tahun": "Tahun",
+    "periode": "Periode",
+    "nama_file": "File",
+    "pengguna": "Pengunggah",
+    "status": "Status",
+    "jumlah_rekaman": "Jumlah Data",
+    "jumlah_galat": "Kesalahan",
+    "pesan": "Pesan",
+    "sha256": "SHA-256",
+}
+STATUS_LABELS = {"accepted": "diterima", "refused": "ditolak", "superseded": "digantikan"}
+
+
+def history_table(bidang: str | None, tahun: int | None, periode: str | None) -> pd.DataFrame:
+    frame = store().history(bidang=bidang, tahun=tahun, periode=periode)
+    if frame.empty:
+        return frame
+    frame = frame.assign(status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)))
+    cols = [c for c in HISTORY_LABELS if c in frame]
+    return frame[cols].rename(columns=HISTORY_LABELS)

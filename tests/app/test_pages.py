@@ -1,0 +1,94 @@
+"""Every page runs (AppTest), and the upload page reads, reports, merges and stores files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+from tests import factories as f
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = ["Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target", "Realisasi"]
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@pytest.fixture(autouse=True)
+def fresh_db(tmp_path, monkeypatch):
+    monkeypatch.setenv("KINERJA_DATABASE_URL", f"sqlite:///{tmp_path / 'app.db'}")
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield
+    st.cache_resource.clear()
+
+
+def app(page: str) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
+    at.switch_page(f"pages/{page}")
+    return at
+
+
+@pytest.mark.parametrize("page", ["unggah.py", "riwayat.py"])
+def test_every_page_runs_without_exception(page: str) -> None:
+    at = app(page).run()
+    assert not at.exception
+    assert at.title[0].value
+
+
+def good_sheet() -> bytes:
+    return f.xlsx(
+        [
+            HEADER,
+            ["Bidang Perindustrian", "Jumlah IKM yang dibina", "unit", 2023, "TW I", 10, 9],
+            ["Bidang Perindustrian", "Jumlah sentra IKM", "sentra", 2023, "TW I", 2, "2,5"],
+        ]
+    )
+
+
+def bad_sheet() -> bytes:
+    return f.xlsx(
+        [
+            HEADER,
+            [
+                "Sekretariat",
+                "Indeks kepuasan masyarakat",
+                "nilai",
+                2023,
+                "TW I",
+                80,
+                "sembilan puluh",
+            ],
+        ]
+    )
+
+
+def test_upload_reports_each_file_merges_and_stores() -> None:
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value(
+        [("baik.xlsx", good_sheet(), XLSX), ("salah.xlsx", bad_sheet(), XLSX)]
+    ).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "baik.xlsx" in text and "Valid" in text
+    assert "salah.xlsx" in text and "Ditolak" in text
+    issues = [df.value for df in at.dataframe]
+    messages = " ".join(" ".join(map(str, d.get("Pesan", []))) for d in issues)
+    assert "sembilan puluh" in messages and "G2" in messages
+    assert any("Bidang" in d.columns and len(d) == 2 and "Capaian (%)" in d.columns for d in issues)
+    merged = [d for d in issues if "Capaian (%)" in d.columns][-1]
+    assert list(merged["Capaian (%)"]) == ["90,00", "125,00"]
+
+    at.button[0].click().run()
+    assert not at.exception
+    assert any("baik.xlsx" in s.value for s in at.success)
+    assert any("salah.xlsx" in e.value for e in at.error)
+
+    # stored: a new session (a reload) sees it on the history page
+    again = app("riwayat.py").run()
+    history = again.dataframe[0].value
+    assert set(history["File"]) == {"baik.xlsx", "salah.xlsx"}
+    assert set(history["Status"]) == {"diterima", "ditolak"}
+    current = again.dataframe[1].value
+    assert len(current) == 2
