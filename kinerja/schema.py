@@ -1,13 +1,12 @@
 """Column names, header aliases, value vocabularies and the pandera models of a record."""
 
-from __future__ import annotations
-
+import functools
 import re
 import unicodedata
+from typing import TYPE_CHECKING, Any
 
-import pandas as pd
-import pandera.pandas as pa
-from pandera.typing import Series
+if TYPE_CHECKING:
+    import pandas as pd
 
 # Canonical record columns, in the order every output (JSON, CSV, xlsx) uses.
 RECORD_COLUMNS: list[str] = [
@@ -217,38 +216,55 @@ def is_persen(satuan: object) -> bool:
 
 
 # --- pandera models ---------------------------------------------------------------------
+# Built on first use (module __getattr__), so that importing the vocabularies above stays light:
+# the command line starts parsing files in threads before pandas and pandera are imported.
 
 
-class RecordInput(pa.DataFrameModel):
-    """A record as read from a sheet, before capaian is computed."""
+@functools.cache
+def _models() -> dict[str, Any]:
+    import pandera.pandas as pa
+    from pandera.typing import Series
 
-    bidang: Series[str] = pa.Field(str_length={"min_value": 1})
-    sasaran: Series[str] = pa.Field(nullable=True)
-    indikator: Series[str] = pa.Field(str_length={"min_value": 1})
-    satuan: Series[str] = pa.Field(nullable=True)
-    arah: Series[str] = pa.Field(isin=ARAH)
-    tahun: Series[int] = pa.Field(ge=2000, le=2100)
-    periode: Series[str] = pa.Field(isin=PERIODE)
-    target: Series[float] = pa.Field(ge=0)
-    realisasi: Series[float] = pa.Field(nullable=True)
-    keterangan: Series[str] = pa.Field(nullable=True)
-    pagu: Series[float] = pa.Field(nullable=True, ge=0)
-    realisasi_anggaran: Series[float] = pa.Field(nullable=True, ge=0)
+    class RecordInput(pa.DataFrameModel):
+        """A record as read from a sheet, before capaian is computed."""
 
-    class Config:
-        unique = KEY_COLUMNS
-        coerce = True
+        bidang: Series[str] = pa.Field(str_length={"min_value": 1})
+        sasaran: Series[str] = pa.Field(nullable=True)
+        indikator: Series[str] = pa.Field(str_length={"min_value": 1})
+        satuan: Series[str] = pa.Field(nullable=True)
+        arah: Series[str] = pa.Field(isin=ARAH)
+        tahun: Series[int] = pa.Field(ge=2000, le=2100)
+        periode: Series[str] = pa.Field(isin=PERIODE)
+        target: Series[float] = pa.Field(ge=0)
+        realisasi: Series[float] = pa.Field(nullable=True)
+        keterangan: Series[str] = pa.Field(nullable=True)
+        pagu: Series[float] = pa.Field(nullable=True, ge=0)
+        realisasi_anggaran: Series[float] = pa.Field(nullable=True, ge=0)
+
+        class Config:
+            unique = KEY_COLUMNS
+            coerce = True
+
+    class Record(RecordInput):
+        """A record with capaian (%, full precision) and predikat; what every output carries."""
+
+        capaian: Series[float] = pa.Field(nullable=True)
+        predikat: Series[str] = pa.Field(nullable=True)
+
+    return {"RecordInput": RecordInput, "Record": Record}
 
 
-class Record(RecordInput):
-    """A record with capaian (%, full precision) and predikat; what every output carries."""
+def __getattr__(name: str) -> Any:
+    """RecordInput and Record, the pandera models (see _models)."""
+    if name in ("RecordInput", "Record"):
+        return _models()[name]
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
-    capaian: Series[float] = pa.Field(nullable=True)
-    predikat: Series[str] = pa.Field(nullable=True)
 
-
-def empty_records() -> pd.DataFrame:
+def empty_records() -> "pd.DataFrame":
     """An empty frame with the record columns and their dtypes."""
+    import pandas as pd
+
     cols = RECORD_COLUMNS + ANGGARAN_COLUMNS
     frame = pd.DataFrame({c: pd.Series(dtype="object") for c in cols})
     for c in ("target", "realisasi", "capaian", *ANGGARAN_COLUMNS):
@@ -263,4 +279,4 @@ def warm_up() -> None:
     The command line calls this while files are still parsing in background threads.
     """
     frame = empty_records()
-    RecordInput.validate(frame.drop(columns=["capaian", "predikat"]))
+    _models()["RecordInput"].validate(frame.drop(columns=["capaian", "predikat"]))
