@@ -1,0 +1,237 @@
+"""Benchmark: `kinerja validate` on a 100,000-row sheet against the naive route and bare calamine.
+
+    uv run --extra test python bench/ingest.py [--rows N] [--keep DIR]
+
+Builds a long-layout .xlsx (title rows, header, N data rows like tests/factories.long_rows)
+with openpyxl write_only, then times three whole processes (wall clock, each run twice, the
+best kept), so interpreter start-up and imports count as a user would feel them:
+
+  (a) python -m kinerja validate FILE            the product
+  (b) pandas.read_excel(openpyxl) + pandera RecordInput (lazy) + capaian   the naive route
+  (c) CalamineWorkbook.from_path(FILE).get_sheet_by_index(0).to_python()   the floor
+
+Goals: (a) at least 5x faster than (b), and within 2x of (c). Exit 0 when both are met, 1
+when one is missed, when `kinerja validate` is missing, or when a route fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
+from factories import long_rows  # noqa: E402  (tests/ is not a package)
+
+TITLE = [
+    ["PEMERINTAH KABUPATEN LIMA PULUH KOTA"],
+    ["DINAS PERINDUSTRIAN DAN TENAGA KERJA"],
+    ["FORMAT DATA KINERJA TAHUN 2023"],
+    [],
+]
+HEADER_ROW = len(TITLE)  # 0-based row of the header, as pandas' header= counts it
+RUNS = 2
+GOAL_VS_NAIVE = 5.0  # (b) / (a) at least
+GOAL_VS_CALAMINE = 2.0  # (a) / (c) at most
+
+NAIVE = r"""
+import sys
+
+import pandas as pd
+import pandera.errors
+
+from kinerja import schema
+
+path, header = sys.argv[1], int(sys.argv[2])
+df = pd.read_excel(path, engine="openpyxl", header=header)
+fields = {c: schema.header_field(c) for c in df.columns}
+if "indikator" not in fields.values():
+    sys.exit(f"naive route: no Indikator column in row {header + 1}: {list(df.columns)}")
+keep = [c for c, f in fields.items() if f and f != "capaian"]
+df = df[keep].rename(columns=fields)
+df["arah"] = df["arah"].map(schema.parse_arah)
+df["periode"] = df["periode"].map(schema.parse_periode)
+for c in schema.ANGGARAN_COLUMNS:
+    df[c] = float("nan")
+try:
+    df = schema.RecordInput.validate(df, lazy=True)
+    failures = 0
+except pandera.errors.SchemaErrors as exc:
+    failures = len(exc.failure_cases)
+try:
+    from kinerja.capaian import add_capaian
+except ImportError:
+    df["capaian"] = df["realisasi"] / df["target"] * 100
+    how = "plain pandas (kinerja.capaian.add_capaian is not there yet)"
+else:
+    df = add_capaian(df)
+    how = "kinerja.capaian.add_capaian"
+print(f"{len(df)} records, {failures} schema failures, capaian by {how}")
+"""
+
+CALAMINE = r"""
+import sys
+
+from python_calamine import CalamineWorkbook
+
+rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()
+print(f"{len(rows)} rows")
+"""
+
+
+@dataclass
+class Route:
+    key: str
+    label: str
+    argv: list[str]
+    times: list[float]
+    output: list[str] = field(default_factory=list)
+    failed: str | None = None
+
+    @property
+    def best(self) -> float:
+        return min(self.times)
+
+
+def build(path: Path, n: int) -> float:
+    """Write the n-row long-layout workbook; return the seconds it took."""
+    import openpyxl
+
+    start = time.perf_counter()
+    wb = openpyxl.Workbook(write_only=True)
+    ws = wb.create_sheet("Data")
+    for row in TITLE:
+        ws.append(row)
+    for row in long_rows(n):
+        ws.append(row)
+    tmp = path.with_name(path.name + ".tmp")
+    wb.save(tmp)
+    tmp.replace(path)
+    return time.perf_counter() - start
+
+
+def kinerja_validate_exists() -> str | None:
+    """None when `python -m kinerja validate` runs; otherwise why not."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "kinerja", "validate", "--help"],
+        capture_output=True,
+        text=True,
+        cwd=ROOT,
+    )
+    if proc.returncode == 0:
+        return None
+    last = (proc.stderr or proc.stdout).strip().splitlines()
+    return last[-1] if last else f"exit code {proc.returncode}"
+
+
+def run(route: Route, ok_codes: tuple[int, ...] = (0,)) -> None:
+    start = time.perf_counter()
+    proc = subprocess.run(route.argv, capture_output=True, text=True, cwd=ROOT)
+    route.times.append(time.perf_counter() - start)
+    route.output = (proc.stdout.strip() or proc.stderr.strip()).splitlines()[:3]
+    if proc.returncode not in ok_codes:
+        tail = "\n    ".join((proc.stderr or proc.stdout).strip().splitlines()[-5:])
+        route.failed = f"exit code {proc.returncode}:\n    {tail}"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=100_000, help="data rows (default 100000)")
+    parser.add_argument(
+        "--keep",
+        type=Path,
+        metavar="DIR",
+        help="build the file in DIR and keep it (an existing one of the same size is reused)",
+    )
+    args = parser.parse_args(argv)
+
+    missing = kinerja_validate_exists()
+    if missing:
+        print(f"`python -m kinerja validate` is missing: {missing}")
+        return 1
+
+    with tempfile.TemporaryDirectory(prefix="kinerja-bench-") as tmp:
+        folder = args.keep or Path(tmp)
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / f"kinerja-long-{args.rows}.xlsx"
+        if args.keep and path.exists():
+            print(f"reusing {path}")
+        else:
+            seconds = build(path, args.rows)
+            print(f"built {path} in {seconds:.1f} s")
+        size = path.stat().st_size / 1024**2
+        print(f"{args.rows:,} data rows, {size:.1f} MB, Python {sys.version.split()[0]}")
+        print(f"{os.cpu_count()} CPUs, {load()} before the runs")
+        print()
+        routes = [
+            Route(
+                "a",
+                "python -m kinerja validate",
+                [sys.executable, "-m", "kinerja", "validate", str(path)],
+                [],
+            ),
+            Route(
+                "b",
+                "pandas/openpyxl + pandera + capaian",
+                [sys.executable, "-c", NAIVE, str(path), str(HEADER_ROW)],
+                [],
+            ),
+            Route(
+                "c",
+                "python-calamine to_python",
+                [sys.executable, "-c", CALAMINE, str(path)],
+                [],
+            ),
+        ]
+        for _ in range(RUNS):
+            for route in routes:
+                run(route)
+        print(f"{load()} after the runs (other work on the machine makes the figures noisy)")
+        print()
+        return report(routes)
+
+
+def load() -> str:
+    one, five, _ = os.getloadavg()
+    return f"load average {one:.2f} (1 min), {five:.2f} (5 min)"
+
+
+def report(routes: list[Route]) -> int:
+    a, b, c = routes
+    print(f"{'route':<42} {'best s':>8} {'runs':>16} {'ratio to (a)':>13}")
+    for r in routes:
+        runs = " ".join(f"{t:.2f}" for t in r.times)
+        ratio = r.best / a.best
+        print(f"({r.key}) {r.label:<38} {r.best:>8.2f} {runs:>16} {ratio:>12.2f}x")
+    print()
+    for r in routes:
+        print(f"({r.key}) says: {' | '.join(r.output) if r.output else '(nothing)'}")
+    failed = [r for r in routes if r.failed]
+    for r in failed:
+        print(f"({r.key}) FAILED, {r.failed}")
+    if failed:
+        return 1
+    print()
+    vs_naive = b.best / a.best
+    vs_floor = a.best / c.best
+    ok_naive = vs_naive >= GOAL_VS_NAIVE
+    ok_floor = vs_floor <= GOAL_VS_CALAMINE
+    print(
+        f"goal: (a) at least {GOAL_VS_NAIVE:g}x faster than (b): (b)/(a) = {vs_naive:.1f}x "
+        f"-> {'MET' if ok_naive else 'MISSED'}"
+    )
+    print(
+        f"goal: (a) within {GOAL_VS_CALAMINE:g}x of (c): (a)/(c) = {vs_floor:.2f}x "
+        f"-> {'MET' if ok_floor else 'MISSED'}"
+    )
+    return 0 if ok_naive and ok_floor else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
