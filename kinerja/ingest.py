@@ -383,6 +383,15 @@ def read(
         report = Report()
         report.error(None, None, exc.message)
         return IngestResult(name, schema.empty_records(), report)
+    except Exception as exc:  # a reader bug must still reach people as a message
+        report = Report()
+        report.error(
+            None,
+            None,
+            f"Terjadi kesalahan tak terduga saat membaca file ({type(exc).__name__}: {exc}). "
+            "File tidak diterima; laporkan ke pengelola aplikasi.",
+        )
+        return IngestResult(name, schema.empty_records(), report)
 
 
 def _source_name(source: bytes | str | Path) -> str:

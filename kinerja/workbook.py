@@ -182,10 +182,12 @@ class Book:
                     continue
                 body, carry = buf[:cut], buf[cut:]
                 rows_seen += body.count(b"<row")
-                for m in _ROW_R.finditer(body):
-                    max_row = max(max_row, int(m[1]))
-                for m in _WIDE_COL.finditer(body):
-                    max_col = max(max_col, col_index(m[1].decode()))
+                found = _ROW_R.findall(body)
+                if found:
+                    max_row = max(max_row, max(map(int, found)))
+                wide = set(_WIDE_COL.findall(body))
+                if wide:
+                    max_col = max(max_col, max(col_index(w.decode()) for w in wide))
                 if pct_re is not None:
                     for m in pct_re.finditer(body):
                         cells.add((int(m[2]) - 1, col_index(m[1].decode())))
@@ -285,7 +287,7 @@ def _check_size(sheet: str, height: int, width: int) -> None:
 
 
 _ROW_R = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_WIDE_COL = re.compile(rb'<c\b[^>]*?\br="([A-Z]{2,3})\d+"')
+_WIDE_COL = re.compile(rb'\sr="([A-Z]{2,3})\d')
 
 
 def _percent_styles(styles_xml: bytes) -> set[int]:

@@ -584,3 +584,40 @@ def test_merge_names_files_holding_the_same_key() -> None:
     assert len(clashes) == 1 and "a.xlsx" in clashes[0].message and "b.xlsx" in clashes[0].message
     merged, clashes = ingest.merge([a, c])
     assert len(merged) == 2 and clashes == []
+
+
+# --- robustness ---------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+cell = st.one_of(
+    st.none(),
+    st.integers(-(10**6), 10**6),
+    st.floats(allow_nan=False, allow_infinity=False, width=32),
+    st.sampled_from(
+        ["TW I", "TW 5", "-", "1.250", "5,748", "sembilan", "Naik", "Turun", "%", "2023"]
+    ),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=12).filter(
+        lambda s: not s.startswith("=")
+    ),
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(body=st.lists(st.lists(cell, min_size=1, max_size=8), min_size=1, max_size=6))
+def test_any_sheet_gives_records_or_errors_never_an_exception(body) -> None:
+    res = read(f.xlsx([HEADER, *body]), bidang="Sekretariat", tahun=2023, periode="TW I")
+    if res.valid:
+        assert res.records["target"].notna().all()
+        assert (res.records["target"] >= 0).all()
+        assert (
+            res.records["periode"]
+            .isin(["TW I", "TW II", "TW III", "TW IV", "Semester I", "Semester II", "Tahunan"])
+            .all()
+        )
+    else:
+        assert res.records.empty
+        assert all(e.message for e in res.report.errors)
+    # the catch-all in ingest.read must never be what answered
+    assert not any("tak terduga" in e.message for e in res.report.errors), res.report.errors
