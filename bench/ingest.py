@@ -26,8 +26,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-from factories import long_rows  # noqa: E402  (tests/ is not a package)
+sys.path.insert(0, str(ROOT))
+from tests.factories import long_rows  # noqa: E402
 
 TITLE = [
     ["PEMERINTAH KABUPATEN LIMA PULUH KOTA"],

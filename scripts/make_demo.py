@@ -31,8 +31,8 @@ from openpyxl.utils import get_column_letter
 ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 SALAH = ROOT / "data" / "contoh-salah"
-sys.path.insert(0, str(ROOT / "tests"))
-from factories import ods, xls  # noqa: E402  (the .xls/.ods writers; tests/ is not a package)
+sys.path.insert(0, str(ROOT))
+from tests.factories import ods, xls  # noqa: E402  (the .xls/.ods writers)
 
 SEED = "disperinaker-demo-v1"
 ZIP_STAMP = (2024, 1, 15, 8, 0, 0)
@@ -656,7 +656,7 @@ def write_xlsx(lembar: Lembar, *, petunjuk: bool = False, macro: bool = False) -
     wb.save(buf)
     data = buf.getvalue()
     if macro:
-        from factories import _to_xlsm
+        from tests.factories import _to_xlsm
 
         data = _to_xlsm(data)
     return reproducible_zip(data)

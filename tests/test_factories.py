@@ -11,7 +11,9 @@ from collections.abc import Callable
 import openpyxl
 import pytest
 import xlrd
-from factories import (
+from python_calamine import CalamineWorkbook
+
+from tests.factories import (
     LONG_HEADER,
     XLSM_CONTENT_TYPE,
     far_cell_xlsx,
@@ -21,7 +23,6 @@ from factories import (
     xlsx,
     zip_bomb_xlsx,
 )
-from python_calamine import CalamineWorkbook
 
 ROWS: list[list[object]] = [
     ["PEMERINTAH KABUPATEN LIMA PULUH KOTA", None, None, None, None],
