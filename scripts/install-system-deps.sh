@@ -3,6 +3,9 @@
 # from Debian's archive. Idempotent: does nothing when they are already there.
 set -euo pipefail
 
+# runuser, ldconfig and friends live in sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
 PACKAGES=(postgresql chromium chromium-driver)
 
 missing=()

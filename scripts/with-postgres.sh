@@ -23,6 +23,9 @@ if [ ! -x "$pg_bin/initdb" ] || [ ! -x "$pg_bin/pg_ctl" ]; then
     exit 1
 fi
 
+# runuser, ldconfig and friends live in sbin, which a non-login PATH may lack.
+export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
+
 # initdb refuses to run as root: as root, the cluster belongs to the "postgres" user.
 as_owner=()
 if [ "$(id -u)" -eq 0 ]; then
