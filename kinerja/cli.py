@@ -141,8 +141,9 @@ def _print_issue_list(title: str, issues: Sequence[Any], out: Any) -> None:
         print(f"    ... dan {len(issues) - MAX_SHOWN} lainnya (lihat --json)", file=out)
 
 
-def print_report(result: Any, out: Any = sys.stdout) -> None:
+def print_report(result: Any, out: Any = None) -> None:
     """A readable Indonesian report of one file."""
+    out = out or sys.stdout
     rep = result.report
     if result.valid:
         n = len(result.records)

@@ -98,7 +98,7 @@ def to_csv(records: pd.DataFrame) -> bytes:
     cols = _columns(records)
     frame = records[[k for k, _ in cols]].copy()
     for k in frame.columns:
-        if frame[k].dtype == object:
-            frame[k] = frame[k].map(safe_text)
+        if not pd.api.types.is_numeric_dtype(frame[k]):
+            frame[k] = frame[k].astype(object).map(safe_text)
     frame.columns = [label for _, label in cols]
     return frame.to_csv(index=False).encode("utf-8-sig")
