@@ -214,3 +214,20 @@ def test_python_dash_m_never_prints_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 1
     assert "Traceback" not in proc.stderr + proc.stdout
     assert "rusak.xls: DITOLAK" in proc.stdout
+
+
+def test_demo_stores_every_demo_sheet_once(capsys, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path / 'demo.db'}"
+    code, out, err = run(capsys, "demo", "--db", url, "--json")
+    assert code == 0, err
+    first = json.loads(out)
+    assert len(first) >= 20
+    assert {o["status"] for o in first} == {"accepted"}
+    code, out, _ = run(capsys, "demo", "--db", url, "--json")
+    assert code == 0
+    assert {o["status"] for o in json.loads(out)} == {"sudah ada"}
+    from kinerja.store import connect
+
+    records = connect(url).records()
+    assert set(records["tahun"]) == {2022, 2023}
+    assert records["bidang"].nunique() == 4
