@@ -1,4 +1,4 @@
-"""Kinerja: the router. Each screen lives in pages/; the domain in kinerja/."""
+"""Kinerja: the router. Each screen lives in views/; the domain in kinerja/."""
 
 import streamlit as st
 
@@ -6,14 +6,14 @@ st.set_page_config(page_title="Kinerja", page_icon=":bar_chart:", layout="wide")
 
 PAGES = [
     st.Page(
-        "pages/unggah.py",
+        "views/unggah.py",
         title="Unggah Data",
         icon=":material/upload_file:",
         url_path="unggah",
         default=True,
     ),
     st.Page(
-        "pages/riwayat.py",
+        "views/riwayat.py",
         title="Riwayat & Data Tersimpan",
         icon=":material/history:",
         url_path="riwayat",

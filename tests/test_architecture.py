@@ -1,4 +1,4 @@
-"""Layer rules: Streamlit stays in kinerja/ui.py and pages/, app.py's pages exist, modules say
+"""Layer rules: Streamlit stays in kinerja/ui.py and views/, app.py's pages exist, modules say
 what they are."""
 
 from __future__ import annotations

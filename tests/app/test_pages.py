@@ -26,7 +26,7 @@ def fresh_db(tmp_path, monkeypatch):
 
 def app(page: str) -> AppTest:
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30)
-    at.switch_page(f"pages/{page}")
+    at.switch_page(f"views/{page}")
     return at
 
 
@@ -92,3 +92,10 @@ def test_upload_reports_each_file_merges_and_stores() -> None:
     assert set(history["Status"]) == {"diterima", "ditolak"}
     current = again.dataframe[1].value
     assert len(current) == 2
+
+
+def test_no_pages_folder_beside_app_py() -> None:
+    # Streamlit treats a folder named pages/ next to the entrypoint as a legacy (v1)
+    # multipage app until st.navigation first runs: on a fresh server a deep link such as
+    # /riwayat then ran the screen without app.py (no page config, file-name navigation).
+    assert not (ROOT / "pages").exists()
