@@ -567,6 +567,33 @@ def settings_from_toml(data: Mapping[str, Any]) -> dict[str, Any]:
     return out
 
 
+def _bulk_insert(conn: Connection, table: str, columns: Mapping[str, list[Any]]) -> None:
+    """Insert equal-length columns through the driver's bulk path, in conn's transaction.
+
+    PostgreSQL: COPY (several times faster than psycopg's pipelined executemany); SQLite:
+    sqlite3's executemany. Values must already be plain Python (None for missing).
+    """
+    names = list(columns)
+    rows = list(zip(*columns.values(), strict=True))
+    if not rows:
+        return
+    if conn.dialect.name == "postgresql":
+        dbapi = conn.connection.driver_connection
+        assert dbapi is not None
+        with (
+            dbapi.cursor() as cur,
+            cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy,
+        ):
+            for row in rows:
+                copy.write_row(row)
+    else:
+        marks = ", ".join("?" * len(names))
+        conn.exec_driver_sql(
+            f"INSERT INTO {table} ({', '.join(names)}) VALUES ({marks})",
+            rows,  # type: ignore[arg-type]
+        )
+
+
 # --- the store ----------------------------------------------------------------------------
 
 
@@ -1064,27 +1091,11 @@ class Store:
             ]
         )
         base = sa.and_(Rekaman.instansi_id == iid, Rekaman.kini == sa.true(), cond)
+        key = ["bidang", "indikator", "tahun", "periode"]
+        old_cols = ["kiriman_id", *key, "target", "realisasi"]
         old = pd.DataFrame(
-            conn.execute(
-                select(
-                    Rekaman.kiriman_id,
-                    Rekaman.bidang,
-                    Rekaman.indikator,
-                    Rekaman.tahun,
-                    Rekaman.periode,
-                    Rekaman.target,
-                    Rekaman.realisasi,
-                ).where(base)
-            ).all(),
-            columns=[
-                "kiriman_id",
-                "bidang",
-                "indikator",
-                "tahun",
-                "periode",
-                "target",
-                "realisasi",
-            ],
+            conn.execute(select(*[getattr(Rekaman, c) for c in old_cols]).where(base)).all(),
+            columns=old_cols,
         )
         if old.empty:
             return [], []
@@ -1105,37 +1116,6 @@ class Store:
                 .where(Kiriman.id.in_(gone))
                 .values(status="superseded", digantikan_oleh=kid)
             )
-        key = ["bidang", "indikator", "tahun", "periode"]
-        new = records[key + ["target", "realisasi"]].copy()
-        new["tahun"] = new["tahun"].astype("int64")
-        new["bidang"] = new["bidang"].astype(str)
-        new["indikator"] = new["indikator"].astype(str)
-        old["tahun"] = old["tahun"].astype("int64")
-        both = old.merge(new, on=key, how="outer", suffixes=("_lama", "_baru"))
-        changes: list[dict[str, Any]] = []
-        fallback = old_ids[0]
-        for row in both.itertuples(index=False):
-            tl, tb = _clean(row.target_lama), _clean(row.target_baru)
-            rl, rb = _clean(row.realisasi_lama), _clean(row.realisasi_baru)
-            lama_id = _clean(row.kiriman_id)
-            if lama_id is not None and _same(tl, tb) and _same(rl, rb):
-                continue
-            changes.append(
-                {
-                    "kiriman_id": kid,
-                    "kiriman_lama_id": int(lama_id) if lama_id is not None else fallback,
-                    "bidang": row.bidang,
-                    "indikator": row.indikator,
-                    "tahun": int(str(row.tahun)),
-                    "periode": row.periode,
-                    "target_lama": tl,
-                    "target_baru": tb,
-                    "realisasi_lama": rl,
-                    "realisasi_baru": rb,
-                }
-            )
-        if changes:
-            conn.execute(insert(Perubahan), changes)
         for kl in gone:
             self._audit(
                 conn,
@@ -1147,7 +1127,43 @@ class Store:
                 lama={"status": "accepted"},
                 baru={"status": "superseded", "digantikan_oleh": kid},
             )
-        return [{k: v for k, v in c.items() if k != "kiriman_id"} for c in changes], old_ids
+
+        new = records[[*key, "target", "realisasi"]].copy()
+        for frame in (old, new):
+            frame["tahun"] = frame["tahun"].astype("int64")
+            frame["bidang"] = frame["bidang"].astype(str)
+            frame["indikator"] = frame["indikator"].astype(str)
+            for c in ("target", "realisasi"):
+                frame[c] = pd.to_numeric(frame[c], errors="coerce").astype("float64")
+        both = old.merge(new, on=key, how="outer", suffixes=("_lama", "_baru"))
+
+        def same(a: pd.Series, b: pd.Series) -> pd.Series:
+            close = (a - b).abs() <= 1e-9 * a.abs().clip(lower=1.0)
+            return (a.isna() & b.isna()) | close.fillna(False)
+
+        changed = (
+            both["kiriman_id"].isna()
+            | ~same(both["target_lama"], both["target_baru"])
+            | ~same(both["realisasi_lama"], both["realisasi_baru"])
+        )
+        diff = both[changed]
+        if diff.empty:
+            return [], old_ids
+        out: dict[str, list[Any]] = {
+            # An indicator new in this file is a change against the file it replaces.
+            "kiriman_lama_id": [
+                int(x) for x in diff["kiriman_id"].fillna(old_ids[0]).astype("int64")
+            ],
+            "bidang": diff["bidang"].tolist(),
+            "indikator": diff["indikator"].tolist(),
+            "tahun": [int(x) for x in diff["tahun"]],
+            "periode": diff["periode"].tolist(),
+        }
+        for c in ("target_lama", "target_baru", "realisasi_lama", "realisasi_baru"):
+            out[c] = [None if math.isnan(v) else float(v) for v in diff[c].tolist()]
+        changes = [dict(zip(out, row, strict=True)) for row in zip(*out.values(), strict=True)]
+        _bulk_insert(conn, Perubahan.__tablename__, {"kiriman_id": [kid] * len(diff), **out})
+        return changes, old_ids
 
     def _insert_records(self, conn: Connection, iid: int, kid: int, records: pd.DataFrame) -> None:
         # Column-wise conversion and the driver's own bulk path: per-row SQLAlchemy parameter
@@ -1171,22 +1187,7 @@ class Store:
             elif c == "arah":
                 values = [v or "naik" for v in values]
             columns[c] = values
-        names = list(columns)
-        rows = list(zip(*columns.values(), strict=True))
-        table = Rekaman.__tablename__
-        if conn.dialect.name == "postgresql":
-            # COPY runs inside the same transaction and beats pipelined executemany.
-            dbapi = conn.connection.driver_connection
-            assert dbapi is not None
-            with (
-                dbapi.cursor() as cur,
-                cur.copy(f"COPY {table} ({', '.join(names)}) FROM STDIN") as copy,
-            ):
-                for row in rows:
-                    copy.write_row(row)
-        else:
-            sql = f"INSERT INTO {table} ({', '.join(names)}) VALUES ({', '.join('?' * len(names))})"
-            conn.exec_driver_sql(sql, rows)  # type: ignore[arg-type]
+        _bulk_insert(conn, Rekaman.__tablename__, columns)
 
     def submission_file(self, kiriman_id: int) -> tuple[str, bytes]:
         """The original file of a submission: (file name, bytes)."""
