@@ -209,7 +209,7 @@ def history_filters() -> tuple[str | None, int | None, str | None]:
 
 HISTORY_LABELS = {
     "id": "No. Kiriman",
-    "waktu": "Waktu (UTC)",
+    "waktu": "Waktu (WIB)",
     "bidang": "Bidang",
     "tahun": "Tahun",
     "periode": "Periode",
@@ -228,6 +228,10 @@ def history_table(bidang: str | None, tahun: int | None, periode: str | None) ->
     frame = store().history(bidang=bidang, tahun=tahun, periode=periode)
     if frame.empty:
         return frame
-    frame = frame.assign(status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)))
+    waktu = pd.to_datetime(frame["waktu"], utc=True).dt.tz_convert("Asia/Jakarta")
+    frame = frame.assign(
+        status=frame["status"].map(lambda s: STATUS_LABELS.get(s, s)),
+        waktu=waktu.dt.strftime("%d-%m-%Y %H:%M"),
+    )
     cols = [c for c in HISTORY_LABELS if c in frame]
     return frame[cols].rename(columns=HISTORY_LABELS)
