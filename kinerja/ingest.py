@@ -268,7 +268,7 @@ def _build_table(
     unknown: list[tuple[int, str]] = []
     for c in range(width):
         t, s = _text(top[c]), _text(sub[c]) if two_rows else ""
-        header = t if (not s or s == t) else f"{t} {s}"
+        header = " ".join((t if (not s or s == t) else f"{t} {s}").split())
         ft = field_of(t) if t else None
         col: Column | None = None
         if two_rows and s and s != t:
@@ -486,14 +486,11 @@ def _read_table(
         return schema.empty_records()
 
     rows = list(range(table.data_start, n_rows))
-    width = max([len(grid[r]) for r in rows] + [c.index + 1 for c in cols])
-    arr = _as_array(grid, table.data_start, width)
-    data = {c.index: arr[:, c.index] for c in cols}
-    nonblank = arr != ""
-    all_nonblank = nonblank.sum(axis=1) if width else np.zeros(len(rows), dtype=np.int64)
+    body = grid[table.data_start :]
+    data = {c.index: _column(body, c.index) for c in cols}
     num_mask = np.zeros(len(rows), dtype=bool)
     for c in value_cols:
-        num_mask |= nonblank[:, c.index]
+        num_mask |= data[c.index] != ""
     group_mask = np.zeros(len(rows), dtype=bool)
     for r0 in table.group_merges:
         if table.data_start <= r0 < n_rows:
@@ -501,7 +498,7 @@ def _read_table(
     num_mask &= ~group_mask
     ind_col = table.plain("indikator")
     assert ind_col is not None  # locate_table requires it
-    ind_mask = nonblank[:, ind_col.index].copy()
+    ind_mask = data[ind_col.index] != ""
 
     last_num = int(np.flatnonzero(num_mask)[-1]) if num_mask.any() else -1
     keep = num_mask & ind_mask
@@ -514,9 +511,11 @@ def _read_table(
     ]
 
     # Only rows that are not plainly data rows need a closer look.
-    for i in np.flatnonzero((all_nonblank > 0) & ~keep):
+    for i in np.flatnonzero(~keep):
         i = int(i)
         r0 = rows[i]
+        if all(v == "" or v is None for v in grid[r0]):
+            continue
         distinct = {_text(v) for v in grid[r0] if _text(v) != ""}
         if r0 in table.group_merges or (
             len(distinct) == 1 and not ind_mask[i] and not _numeric_row(grid[r0])
@@ -682,28 +681,27 @@ def _wide_col(cols: list[Column], f: str, p: str) -> Column | None:
     return None
 
 
-def _as_array(grid: list[list[Any]], start: int, width: int) -> np.ndarray:
-    """The data rows as a 2-D object array (blank = ""), for vectorised masks."""
-    body = grid[start:]
+def _column(body: list[list[Any]], idx: int) -> np.ndarray:
+    """One column of the data rows as an object array (blank = "")."""
     try:
-        arr = np.array(body, dtype=object)
-        if arr.ndim == 2 and arr.shape[1] == width:
-            return arr
-    except ValueError:
-        pass
-    arr = np.full((len(body), width), "", dtype=object)
-    for k, row in enumerate(body):
-        arr[k, : len(row)] = row
-    return arr
+        values = [row[idx] for row in body]
+    except IndexError:
+        values = [row[idx] if idx < len(row) else "" for row in body]
+    out = np.empty(len(values), dtype=object)
+    out[:] = values
+    return out
 
 
 def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> list[Any]:
     """fn applied once per distinct value (sheets repeat the same text thousands of times)."""
-    if len(values) == 0:
-        return []
-    codes, uniques = pd.factorize(pd.Series(values, dtype=object), use_na_sentinel=False)
-    mapped = np.array([fn(u) for u in uniques] + [None], dtype=object)
-    return list(mapped[codes])
+    cache: dict[Any, Any] = {}
+    out = []
+    for v in values:
+        try:
+            out.append(cache[v])
+        except KeyError:
+            out.append(cache.setdefault(v, fn(v)))
+    return out
 
 
 def _numeric_row(row: list[Any]) -> bool:

@@ -214,18 +214,19 @@ class Book:
         carry = b""
         for chunk in self._stream(zf, info, budget):
             buf = carry + chunk
-            cut = buf.rfind(b"</table:table-row>")
-            if cut < 0:
+            end = buf.rfind(b"</table:table-row>")
+            if end < 0:
                 carry = buf
                 continue
+            cut = end + len(b"</table:table-row>")
             body, carry = buf[:cut], buf[cut:]
             pct = pct or b'value-type="percentage"' in body
             filled_rows += _ods_filled(body)
         filled_rows += _ods_filled(carry)
         if filled_rows > MAX_CELLS:
             raise WorkbookError(
-                f"File ditolak: lembar berisi lebih dari {MAX_ROWS:,} baris".replace(",", ".")
-                + " (sel berulang)."
+                f"File ditolak: sel berulang di lembar .ods terurai menjadi lebih dari "
+                f"{_ribuan(MAX_CELLS)} sel."
             )
         self._ods_has_percent = pct or b'value-type="percentage"' in carry
 
@@ -355,18 +356,37 @@ def _xml_unescape(s: str) -> str:
 _ODS_REPEAT_ROW = re.compile(
     rb'<table:table-row\b[^>]*number-rows-repeated="(\d+)"[^>]*>(.*?)</table:table-row>', re.S
 )
+_ODS_CELL = re.compile(
+    rb"<table:(?:covered-)?table-cell\b([^>]*?)(/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S
+)
+_ODS_COLS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
 _ODS_REPEAT_CELL = re.compile(
     rb'<table:table-cell\b([^>]*number-columns-repeated="(\d+)"[^>]*)(/>|>(.*?)</table:table-cell>)',
     re.S,
 )
 
 
+def _ods_content_width(row_xml: bytes) -> int:
+    """Cells with a value in one row, counting column repeats (empty repeats are free)."""
+    width = 0
+    for m in _ODS_CELL.finditer(row_xml):
+        if b"office:value" in m[1] or (m[3] and b"<text:p" in m[3]):
+            rep = _ODS_COLS_REPEATED.search(m[1])
+            width += int(rep[1]) if rep else 1
+    return width
+
+
 def _ods_filled(xml: bytes) -> int:
-    """Cells that repeated rows and columns with content would expand to (a bomb measure)."""
+    """Cells that repeated rows and columns with content expand to (a bomb measure).
+
+    LibreOffice writes trailing empty rows and cells as huge repeats; only repeats that carry
+    a value count.
+    """
     total = 0
     for m in _ODS_REPEAT_ROW.finditer(xml):
-        if b"office:value" in m[2] or b"<text:p" in m[2]:
-            total += int(m[1]) * max(1, m[2].count(b"<table:table-cell"))
+        width = _ods_content_width(m[2])
+        if width:
+            total += int(m[1]) * width
     for m in _ODS_REPEAT_CELL.finditer(xml):
         if b"office:value" in m[1] or (m[4] and b"<text:p" in m[4]):
             total += int(m[2])

@@ -621,3 +621,75 @@ def test_any_sheet_gives_records_or_errors_never_an_exception(body) -> None:
         assert all(e.message for e in res.report.errors)
     # the catch-all in ingest.read must never be what answered
     assert not any("tak terduga" in e.message for e in res.report.errors), res.report.errors
+
+
+def _raw_ods(table_xml: str) -> bytes:
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        '<office:body><office:spreadsheet><table:table table:name="Data">'
+        f"{table_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return buf.getvalue()
+
+
+def test_ods_repeated_cells_bomb_is_refused_before_parsing() -> None:
+    cell = '<table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell>'
+    bomb = _raw_ods(
+        '<table:table-row table:number-rows-repeated="50000">'
+        f'<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
+        f'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+    )
+    assert len(bomb) < 5000
+    t0 = time.perf_counter()
+    res = read(bomb, name="bom.ods")
+    assert not res.valid and "sel berulang" in res.report.errors[0].message
+    assert time.perf_counter() - t0 < 5  # refused before calamine expands 50 million cells
+    # LibreOffice's own trailing repeats (empty) are no bomb
+    header = "".join(
+        f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
+        for h in HEADER
+    )
+    fine = _raw_ods(
+        f"<table:table-row>{header}</table:table-row>"
+        "<table:table-row>"
+        + "".join(
+            f'<table:table-cell office:value-type="string"><text:p>{v}</text:p></table:table-cell>'
+            for v in ["1", "Sekretariat", "Nilai SAKIP", "nilai", "2023", "TW I"]
+        )
+        + cell * 2
+        + '<table:table-cell table:number-columns-repeated="1016"/></table:table-row>'
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="1024"/></table:table-row>'
+    )
+    res = read(fine, name="biasa.ods")
+    assert res.valid, messages(res.report.errors)
+    assert res.records["target"].tolist() == [7.0]
+
+
+def test_messages_name_a_multiline_header_on_one_line() -> None:
+    header = [
+        "Bidang",
+        "Indikator\nKinerja",
+        "Tahun",
+        "Periode",
+        "Target",
+        "Realisasi s.d.\nTriwulan II",
+    ]
+    res = read(f.xlsx([header, ["Sekretariat", "IKM", 2023, "TW II", 5, "lima"]]))
+    assert [e.column for e in res.report.errors] == ["Realisasi s.d. Triwulan II"]
