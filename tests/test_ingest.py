@@ -649,11 +649,14 @@ def _raw_ods(table_xml: str) -> bytes:
 
 
 def test_ods_repeated_cells_bomb_is_refused_before_parsing() -> None:
-    cell = '<table:table-cell office:value-type="float" office:value="7"><text:p>7</text:p></table:table-cell>'
+    cell = (
+        '<table:table-cell office:value-type="float" office:value="7">'
+        "<text:p>7</text:p></table:table-cell>"
+    )
     bomb = _raw_ods(
         '<table:table-row table:number-rows-repeated="50000">'
-        f'<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
-        f'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+        '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
     )
     assert len(bomb) < 5000
     t0 = time.perf_counter()
