@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
@@ -58,7 +59,7 @@ def to_xlsx(records: pd.DataFrame, sheet: str = "Data Kinerja") -> bytes:
         cell.alignment = Alignment(wrap_text=True, vertical="center")
     keys = [k for k, _ in cols]
     for row in records[keys].itertuples(index=False, name=None):
-        values = []
+        values: list[Any] = []
         for k, v in zip(keys, row, strict=True):
             if v is None or (isinstance(v, float) and v != v):
                 values.append(None)

@@ -98,7 +98,7 @@ def records_to_json(records: pd.DataFrame) -> list[dict[str, Any]]:
         return out
     frame = records.reindex(columns=cols)
     for row in frame.itertuples(index=False, name=None):
-        rec = {}
+        rec: dict[str, Any] = {}
         for k, v in zip(cols, row, strict=True):
             if v is None or (isinstance(v, float) and math.isnan(v)):
                 rec[k] = None
@@ -468,11 +468,11 @@ def _read_table(
             )
         else:
             seen[key] = c
-    for idx, h in table.unknown:
+    for pos, h in table.unknown:
         report.warn(
             table.header_row + 1,
             h,
-            f"Kolom '{h}' ({col_letter(idx)}) tidak dikenali dan diabaikan.",
+            f"Kolom '{h}' ({col_letter(pos)}) tidak dikenali dan diabaikan.",
         )
     if report.errors:
         return schema.empty_records()
@@ -511,8 +511,7 @@ def _read_table(
     ]
 
     # Only rows that are not plainly data rows need a closer look.
-    for i in np.flatnonzero(~keep):
-        i = int(i)
+    for i in map(int, np.flatnonzero(~keep)):
         r0 = rows[i]
         if all(v == "" or v is None for v in grid[r0]):
             continue
@@ -608,13 +607,13 @@ def _read_table(
                 if col is None and f in ("pagu", "realisasi_anggaran"):
                     col = table.plain(f)
                 part[f], bad = _numbers(col, idx, rows, data, table, base, report)
-                failed |= bad
+                failed = failed | bad
             own_target = _wide_col(cols, "target", p) is not None
             if not own_target and fallback_target is not None:
                 part["target"], bad = _numbers(
                     fallback_target, idx, rows, data, table, base, report
                 )
-                failed |= bad
+                failed = failed | bad
                 has_value = part["realisasi"].notna().to_numpy()
                 used_fallback = used_fallback or bool(has_value.any())
             else:
@@ -634,7 +633,7 @@ def _read_table(
         failed = np.zeros(len(idx), dtype=bool)
         for f in VALUE_FIELDS:
             records[f], bad = _numbers(table.plain(f), idx, rows, data, table, base, report)
-            failed |= bad
+            failed = failed | bad
         _blank_issues(records, ~failed, table, None, data, idx, report)
         records = records[~failed]
     records = _validate(records, table, report)
@@ -648,7 +647,7 @@ def _blank_issues(
     mask: np.ndarray,
     table: Table,
     periode: str | None,
-    data: dict[int, list[Any]],
+    data: dict[int, np.ndarray],
     idx: np.ndarray,
     report: Report,
 ) -> None:
@@ -830,8 +829,8 @@ def _context_column(
                 "dan formulir unggah tidak mengisinya.",
             )
         else:
-            k = int(np.flatnonzero(blank)[0])
-            row = int(rows[k])
+            first = int(np.flatnonzero(blank)[0])
+            row = int(rows[first])
             report.error(row, col.header, f"{label} kosong (sel {col.letter}{row}).")
     return out
 
@@ -913,17 +912,17 @@ def _numbers(
         pos = {rows[i]: k for k, i in enumerate(idx)}
         satuan = base["satuan"].to_numpy()
         for r in percent:
-            k = pos.get(r)
-            if k is None or not is_num[k]:
+            at = pos.get(r)
+            if at is None or not is_num[at]:
                 continue
-            if col.field == "capaian" or schema.is_persen(satuan[k]):
-                out[k] *= 100.0
+            if col.field == "capaian" or schema.is_persen(satuan[at]):
+                out[at] *= 100.0
             else:
                 report.warn(
                     r + 1,
                     col.header,
                     f"Sel {col.letter}{r + 1} berformat persen tetapi satuannya "
-                    f"'{satuan[k] or '-'}'; nilai dibaca apa adanya.",
+                    f"'{satuan[at] or '-'}'; nilai dibaca apa adanya.",
                 )
     return out, failed
 
@@ -957,10 +956,10 @@ def _report_failures(
 ) -> None:
     dup_done: set[tuple[int, ...]] = set()
     header_of = {c.field: c for c in table.columns if c.periode is None}
-    for fc in failures.itertuples(index=False):
-        check = str(fc.check)
-        column = fc.column if isinstance(fc.column, str) else None
-        index = fc.index
+    for fc in failures.to_dict("records"):
+        check = str(fc["check"])
+        column = fc["column"] if isinstance(fc["column"], str) else None
+        index = fc["index"]
         if "unique" in check or check.startswith("multiple_fields_uniqueness"):
             _report_duplicates(records, dup_done, report, table)
             continue
@@ -982,7 +981,7 @@ def _report_failures(
             row,
             name,
             f"{schema.LABEL.get(column or '', column)}: "
-            + tmpl.format(value=_text(fc.failure_case))
+            + tmpl.format(value=_text(fc["failure_case"]))
             + cell
             + ".",
         )
