@@ -291,3 +291,298 @@ def run() -> NoReturn:
     sys.stdout.flush()
     sys.stderr.flush()
     os._exit(code)
+
+
+# --- the store's commands: db, pk, submit, records, history ----------------------------------
+
+
+def _store_options(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--db", help="URL basis data (bawaan: KINERJA_DATABASE_URL atau data/kinerja.db)"
+    )
+    p.add_argument("--instansi", metavar="KODE", help="kode instansi (bawaan: instansi pertama)")
+    p.add_argument("--json", action="store_true", help="keluaran JSON")
+
+
+def _register_store_commands(sub: Any) -> None:
+    db = sub.add_parser("db", help="kelola basis data (init, backup)")
+    dbsub = db.add_subparsers(dest="db_command", metavar="PERINTAH", parser_class=Parser)
+    dbsub.required = True
+    init = dbsub.add_parser("init", help="buat atau perbarui basis data dan instansi bawaan")
+    _store_options(init)
+    init.set_defaults(func=cmd_db_init)
+    bak = dbsub.add_parser("backup", help="salin basis data ke PATH (aman saat aplikasi jalan)")
+    _store_options(bak)
+    bak.add_argument("path", metavar="PATH")
+    bak.set_defaults(func=cmd_db_backup)
+
+    pk = sub.add_parser("pk", help="indikator Perjanjian Kinerja (impor)")
+    pksub = pk.add_subparsers(dest="pk_command", metavar="PERINTAH", parser_class=Parser)
+    pksub.required = True
+    imp = pksub.add_parser("import", help="impor lembar PK untuk satu tahun")
+    _store_options(imp)
+    imp.add_argument("--tahun", type=_tahun, required=True, help="tahun PK")
+    imp.add_argument("--user", default=None, help="nama pengguna (bawaan: pengguna sistem)")
+    imp.add_argument("file", metavar="FILE")
+    imp.set_defaults(func=cmd_pk_import)
+
+    s = sub.add_parser("submit", help="periksa lalu simpan lembar ke basis data")
+    add_context_options(s)
+    _store_options(s)
+    s.add_argument("--user", default=None, help="nama pengirim (bawaan: pengguna sistem)")
+    s.add_argument("files", nargs="+", metavar="FILE")
+    s.set_defaults(func=cmd_submit)
+
+    r = sub.add_parser("records", help="data kinerja terkini dari basis data")
+    _store_filters(r)
+    r.set_defaults(func=cmd_records)
+
+    h = sub.add_parser("history", help="riwayat kiriman (sha256, pengirim, waktu, status)")
+    _store_filters(h)
+    h.set_defaults(func=cmd_history)
+
+
+def _store_filters(p: argparse.ArgumentParser) -> None:
+    _store_options(p)
+    p.add_argument("--bidang", help="hanya bidang ini")
+    p.add_argument("--tahun", type=_tahun, help="hanya tahun ini")
+    p.add_argument("--periode", type=_periode, help="hanya periode ini")
+
+
+_EXTRA_COMMANDS.append(_register_store_commands)
+
+
+def _user(args: argparse.Namespace) -> str:
+    if getattr(args, "user", None):
+        return str(args.user)
+    import getpass
+
+    try:
+        return getpass.getuser()
+    except Exception:  # no login name (containers): still say who, generically
+        return "cli"
+
+
+def _connect(args: argparse.Namespace) -> tuple[Any, int | None]:
+    """The store and the agency id (--instansi KODE), or StoreError."""
+    from kinerja.store import StoreError, connect
+
+    store = connect(args.db)
+    if not args.instansi:
+        return store, None
+    found = store.instansi()
+    match = found[found["kode"] == args.instansi]
+    if match.empty:
+        store.close()
+        known = ", ".join(found["kode"]) or "belum ada"
+        raise StoreError(f"Instansi '{args.instansi}' tidak ada (yang ada: {known}).")
+    return store, int(match["id"].iloc[0])
+
+
+def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argparse.Namespace], int]:
+    """Turn StoreError into an Indonesian message and exit 1."""
+
+    def wrapped(args: argparse.Namespace) -> int:
+        from kinerja.store import StoreError
+
+        try:
+            return fn(args)
+        except StoreError as exc:
+            name = " ".join(
+                x
+                for x in (
+                    args.command,
+                    getattr(args, "db_command", None),
+                    getattr(args, "pk_command", None),
+                )
+                if x
+            )
+            if args.json:
+                _dump_json({"ok": False, "error": str(exc)})
+            print(f"kinerja {name}: {exc}", file=sys.stderr)
+            return 1
+
+    return wrapped
+
+
+@_store_command
+def cmd_db_init(args: argparse.Namespace) -> int:
+    store, iid = _connect(args)
+    iid = iid if iid is not None else store.init(user=_user(args))
+    peng = store.settings(iid)
+    url = store.engine.url.render_as_string(hide_password=True)
+    if args.json:
+        _dump_json({"ok": True, "database": url, "instansi_id": iid, "instansi": peng.get("nama")})
+    else:
+        print(f"Basis data siap: {url}")
+        bidang = ", ".join(peng.get("bidang", []))
+        print(f"Instansi: {peng.get('nama')} (id {iid}); bidang: {bidang}")
+    store.close()
+    return 0
+
+
+@_store_command
+def cmd_db_backup(args: argparse.Namespace) -> int:
+    store, _ = _connect(args)
+    target = store.backup(args.path)
+    if args.json:
+        _dump_json({"ok": True, "backup": str(target), "bytes": target.stat().st_size})
+    else:
+        print(f"Cadangan tersimpan: {target} ({target.stat().st_size} byte)")
+    store.close()
+    return 0
+
+
+@_store_command
+def cmd_pk_import(args: argparse.Namespace) -> int:
+    from kinerja.store import read_pk
+
+    path = Path(args.file)
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        print(
+            f"kinerja pk import: file '{path}' tidak dapat dibuka ({exc.strerror}).",
+            file=sys.stderr,
+        )
+        return 1
+    frame, errors = read_pk(data, path.name)
+    if errors:
+        if args.json:
+            _dump_json({"ok": False, "file": path.name, "errors": errors})
+        else:
+            print(f"{path.name}: DITOLAK - {len(errors)} kesalahan")
+            for e in errors[:MAX_SHOWN]:
+                print(f"    - {e}")
+        return 1
+    store, iid = _connect(args)
+    if iid is None:
+        iid = store.init(user=_user(args))
+    n = store.import_pk(frame, tahun=args.tahun, user=_user(args), instansi_id=iid)
+    if args.json:
+        _dump_json({"ok": True, "file": path.name, "tahun": args.tahun, "indikator": n})
+    else:
+        print(f"{path.name}: {n} indikator PK tahun {args.tahun} tersimpan.")
+    store.close()
+    return 0
+
+
+@_store_command
+def cmd_submit(args: argparse.Namespace) -> int:
+    from kinerja import ingest
+
+    store, iid = _connect(args)
+    if iid is None:
+        iid = store.init(user=_user(args))
+    settings = store.capaian_settings(iid)
+    defaults = ingest.Defaults(bidang=args.bidang, tahun=args.tahun, periode=args.periode)
+    out_json = []
+    ok = True
+    for f in args.files:
+        path = Path(f)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            # Not a submission: there are no bytes to keep.
+            msg = f"file '{path}' tidak dapat dibuka ({exc.strerror})."
+            ok = False
+            out_json.append({"file": path.name, "status": "error", "message": msg})
+            if not args.json:
+                print(f"{path.name}: GAGAL - {msg}")
+            continue
+        result = ingest.read(data, filename=path.name, defaults=defaults, settings=settings)
+        outcome = store.submit(
+            result,
+            data=data,
+            filename=path.name,
+            user=_user(args),
+            instansi_id=iid,
+            bidang=args.bidang,
+            tahun=args.tahun,
+            periode=args.periode,
+        )
+        ok &= outcome.accepted
+        if args.json:
+            obj = result.to_json()
+            obj.pop("records", None)
+            out_json.append(obj | outcome.to_json())
+        else:
+            print_report(result)
+            print(
+                f"  {'DISIMPAN' if outcome.accepted else 'DITOLAK'}: {outcome.message}"
+                f" (kiriman #{outcome.kiriman_id})"
+            )
+    if args.json:
+        _dump_json(out_json)
+    store.close()
+    return 0 if ok else 1
+
+
+@_store_command
+def cmd_records(args: argparse.Namespace) -> int:
+    from kinerja import ingest
+
+    store, iid = _connect(args)
+    frame = store.records(
+        instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
+    )
+    store.close()
+    if args.json:
+        _dump_json(ingest.records_to_json(frame))
+        return 0
+    if frame.empty:
+        print("Belum ada data yang cocok.")
+        return 0
+    from kinerja.angka import format_angka
+
+    shown = frame[
+        ["bidang", "indikator", "tahun", "periode", "target", "realisasi", "capaian", "predikat"]
+    ].copy()
+    for c in ("target", "realisasi", "capaian"):
+        shown[c] = [
+            format_angka(v, 2 if c == "capaian" else None) if v == v else "-" for v in shown[c]
+        ]
+    print(shown.to_string(index=False))
+    print(f"{len(frame)} data terkini.")
+    return 0
+
+
+def _plain(v: Any) -> Any:
+    """A JSON-ready scalar: NA/NaN to None, numpy scalars to Python, times to ISO text."""
+    import datetime as dt
+
+    import pandas as pd
+
+    if v is None or (not isinstance(v, str | bytes) and pd.isna(v)):
+        return None
+    if isinstance(v, dt.datetime):
+        return v.isoformat()
+    return v.item() if hasattr(v, "item") else v
+
+
+@_store_command
+def cmd_history(args: argparse.Namespace) -> int:
+    store, iid = _connect(args)
+    frame = store.history(
+        instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
+    )
+    store.close()
+    if args.json:
+        _dump_json([{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")])
+        return 0
+    if frame.empty:
+        print("Belum ada kiriman yang cocok.")
+        return 0
+    label = {"accepted": "diterima", "refused": "ditolak", "superseded": "diganti"}
+    for rec in frame.to_dict("records"):
+        r = {k: _plain(v) for k, v in rec.items()}
+        extra = f" oleh #{r['digantikan_oleh']}" if r["status"] == "superseded" else ""
+        print(
+            f"#{r['id']} {rec['waktu']:%Y-%m-%d %H:%M:%S} UTC  {r['pengguna']}  "
+            f"{r['nama_file']}  {r['bidang'] or '-'} {r['periode'] or '-'} {r['tahun'] or '-'}  "
+            f"{label.get(r['status'], r['status'])}{extra}  {r['jumlah_rekaman']} data  "
+            f"sha256 {r['sha256'][:12]}"
+        )
+        if r["pesan"] and r["status"] == "refused":
+            print(f"    {r['pesan']}")
+    return 0

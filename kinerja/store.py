@@ -1903,6 +1903,7 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
                 continue
             errors: list[str] = []
             out = []
+            seen: dict[tuple[Any, Any], int] = {}
             for ri in range(hr + 1, len(grid)):
                 cells = grid.iloc[ri].tolist()
                 row = {f: cells[ci] for ci, f in fields.items()}
@@ -1945,6 +1946,13 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
                         rec[k] = str(v).strip() if v is not None else None
                 if not rec["bidang"]:
                     errors.append(f"Baris {ri + 1}: kolom Bidang kosong.")
+                key = (rec["bidang"], rec["indikator"])
+                if key in seen:
+                    errors.append(
+                        f"Baris {ri + 1}: indikator {rec['indikator']!r} bidang {rec['bidang']!r} "
+                        f"ganda (sama dengan baris {seen[key]})."
+                    )
+                seen.setdefault(key, ri + 1)
                 out.append(rec)
             if not out and not errors:
                 errors.append("Sheet PK tidak berisi baris indikator.")
