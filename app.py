@@ -5,12 +5,12 @@ import streamlit as st
 st.set_page_config(page_title="Kinerja", page_icon=":bar_chart:", layout="wide")
 
 PAGES = [
+    st.Page("views/beranda.py", title="Beranda", icon=":material/home:", default=True),
     st.Page(
         "views/unggah.py",
         title="Unggah Data",
         icon=":material/upload_file:",
         url_path="unggah",
-        default=True,
     ),
     st.Page(
         "views/riwayat.py",

@@ -61,6 +61,18 @@ def capaian_settings() -> Any:
         return Settings()
 
 
+def overview_metrics() -> None:
+    """Counts from the store: submissions, current records, bidang that have sent data."""
+    history = store().history()
+    records = store().records()
+    bidang_list = list(settings().get("bidang") or [])
+    c1, c2, c3 = st.columns(3)
+    c1.metric("Kiriman tersimpan", format_angka(len(history)))
+    c2.metric("Data kinerja terkini", format_angka(len(records)))
+    sent = records["bidang"].nunique() if not records.empty else 0
+    c3.metric("Bidang yang sudah mengirim", f"{sent} dari {len(bidang_list) or sent}")
+
+
 def context_form() -> ingest.Defaults:
     """Bidang, tahun and periode for sheets that do not state them (the SOP's upload form)."""
     bidang_list = list(settings().get("bidang") or [])

@@ -30,7 +30,7 @@ def app(page: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", ["unggah.py", "riwayat.py"])
+@pytest.mark.parametrize("page", ["beranda.py", "unggah.py", "riwayat.py"])
 def test_every_page_runs_without_exception(page: str) -> None:
     at = app(page).run()
     assert not at.exception

@@ -1,0 +1,17 @@
+"""Beranda: where the SOP round stands, with links to each step's screen."""
+
+import streamlit as st
+
+from kinerja import ui
+
+st.title("Pengumpulan Data Kinerja")
+instansi = ui.settings()
+st.caption(f"{instansi.get('nama', 'Instansi')} — {instansi.get('kabupaten', '')}".strip(" —"))
+
+ui.overview_metrics()
+
+st.subheader("Langkah")
+st.page_link("views/unggah.py", label="Unggah lembar isian bidang", icon=":material/upload_file:")
+st.page_link(
+    "views/riwayat.py", label="Riwayat kiriman dan data tersimpan", icon=":material/history:"
+)
