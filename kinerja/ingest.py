@@ -929,12 +929,12 @@ def _numbers(
 
 # Indonesian messages for pandera's checks, by check name prefix.
 _CHECK_MESSAGES: dict[str, str] = {
-    "greater_than_or_equal_to": "nilai {value} tidak boleh negatif",
-    "less_than_or_equal_to": "nilai {value} di luar batas",
-    "isin": "nilai '{value}' tidak dikenal",
+    "greater_than_or_equal_to": "{value} tidak boleh negatif",
+    "less_than_or_equal_to": "{value} di luar batas",
+    "isin": "'{value}' tidak dikenal",
     "str_length": "tidak boleh kosong",
     "not_nullable": "tidak boleh kosong",
-    "coerce_dtype": "nilai '{value}' tidak sesuai jenisnya",
+    "coerce_dtype": "'{value}' tidak sesuai jenisnya",
 }
 
 
@@ -975,16 +975,10 @@ def _report_failures(
         cell = f" (sel {col.letter}{row})" if col else ""
         tmpl = next(
             (m for k, m in _CHECK_MESSAGES.items() if check.startswith(k)),
-            "nilai '{value}' tidak memenuhi aturan " + check,
+            "'{value}' tidak memenuhi aturan " + check,
         )
-        report.error(
-            row,
-            name,
-            f"{schema.LABEL.get(column or '', column)}: "
-            + tmpl.format(value=_text(fc["failure_case"]))
-            + cell
-            + ".",
-        )
+        text = tmpl.format(value=_text(fc["failure_case"]))
+        report.error(row, name, f"{schema.LABEL.get(column or '', column)} {text}{cell}.")
 
 
 def _report_duplicates(
@@ -1001,15 +995,13 @@ def _report_duplicates(
         done.add(rows)
         first = group.iloc[0]
         ind = table.plain("indikator")
-        where = ", ".join(str(r) for r in rows)
         for r in rows:
             others = ", ".join(str(x) for x in rows if x != r) or str(r)
             report.error(
                 r,
                 ind.header if ind else "Indikator Kinerja",
                 f"Data ganda: bidang '{first['bidang']}', indikator '{first['indikator']}', "
-                f"tahun {first['tahun']}, periode {first['periode']} juga ada di baris {others} "
-                f"(baris {where}).",
+                f"tahun {first['tahun']}, periode {first['periode']} juga ada di baris {others}.",
             )
     done.add((-1,))
 
