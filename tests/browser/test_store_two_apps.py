@@ -1,0 +1,57 @@
+"""Two app processes on one PostgreSQL database: an upload on one is visible on the other.
+
+That is how the app grows past one machine: many `streamlit run app.py` instances behind a
+load balancer, all with the same KINERJA_DATABASE_URL; nothing that must outlive a request
+lives in a process.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pytest
+from playwright.sync_api import Page, expect
+
+from kinerja import store
+from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, tables, xlsx
+
+pytestmark = [pytest.mark.browser, pytest.mark.postgres]
+
+
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_upload_on_one_instance_shows_on_the_other(
+    db_url: str, streamlit_app: Callable[..., str], page: Page
+) -> None:
+    env = {"KINERJA_DATABASE_URL": db_url}
+    first = streamlit_app("app.py", env=env)
+    second = streamlit_app("app.py", env=env)
+    assert first != second
+
+    page.goto(f"{second}/riwayat")
+    expect(page.get_by_text("Belum ada kiriman")).to_be_visible(timeout=60_000)
+
+    page.goto(f"{first}/unggah")
+    expect(page.get_by_role("heading", name="Unggah Data Kinerja")).to_be_visible(timeout=60_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": VALID_NAME, "mimeType": XLSX_MIME, "buffer": xlsx(VALID_ROWS)}]
+    )
+    save = page.get_by_role("button", name="Simpan ke basis data")
+    expect(save).to_be_enabled(timeout=60_000)
+    save.click()
+    expect(page.get_by_text(f"{VALID_NAME}: Berkas {VALID_NAME} disimpan")).to_be_visible(
+        timeout=60_000
+    )
+
+    # The other process, which never saw the upload, reads it from the shared database.
+    page.goto(f"{second}/riwayat")
+    expect(page.get_by_role("heading", name="Riwayat Kiriman dan Data Tersimpan")).to_be_visible(
+        timeout=60_000
+    )
+    found = tables(page.locator('[data-testid="stMain"]'), lambda t: "File" in t["headers"])
+    assert found, "no history table on the second instance"
+    rows = [dict(zip(found[0]["headers"], r, strict=True)) for r in found[0]["rows"]]
+    assert [(r["File"], r["Status"]) for r in rows] == [(VALID_NAME, "diterima")]
+
+    s = store.connect(db_url)
+    assert len(s.records()) == len(VALID_ROWS)
+    s.close()
