@@ -34,7 +34,7 @@ if ! command -v uv >/dev/null 2>&1; then
     # --user works for root and for people; plain install covers a venv, where --user is refused.
     python3 -m pip install --quiet --user uv \
         || python3 -m pip install --quiet uv
-    PATH="$(python3 -m site --user-base)/bin:$PATH"
+    PATH="$(python3 -c 'import site; print(site.getuserbase())')/bin:$PATH"
     if ! command -v uv >/dev/null 2>&1; then
         # Installed next to python3 but not on PATH (pyenv shims need a rehash, say).
         PATH="$(dirname "$(python3 -c 'import uv; print(uv.find_uv_bin())')"):$PATH"
