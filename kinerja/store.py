@@ -690,7 +690,13 @@ class Store:
             first = conn.scalar(select(Instansi.id).order_by(Instansi.id).limit(1))
         if first is not None:
             return first
-        data = settings_from_toml(read_instansi_toml(toml_path or DATA_DIR / "instansi.toml"))
+        if toml_path is None:
+            # A deployment's own instansi.toml beside its database wins over the demo's.
+            own = os.environ.get("KINERJA_DATA_DIR")
+            candidates = [Path(own) / "instansi.toml"] if own else []
+            candidates.append(DATA_DIR / "instansi.toml")
+            toml_path = next((c for c in candidates if c.exists()), candidates[-1])
+        data = settings_from_toml(read_instansi_toml(toml_path))
         nama = str(data.get("nama") or "Instansi")
         kode = str(data.get("kode") or re.sub(r"[^a-z0-9]+", "-", nama.lower()).strip("-")[:64])
         try:
@@ -723,6 +729,19 @@ class Store:
     ) -> dict[str, Any]:
         """Merge values into the agency's settings (top-level keys replaced); audited."""
         iid = self._instansi_id(instansi_id)
+        values = dict(values)
+        if "capaian" in values:
+            from kinerja import capaian
+
+            try:
+                values["capaian"] = capaian.Settings.from_dict(values["capaian"] or {}).to_dict()
+            except (TypeError, ValueError) as exc:
+                raise StoreError(f"Pengaturan capaian tidak sah: {exc}") from exc
+        if "bidang" in values and not (
+            isinstance(values["bidang"], list)
+            and all(isinstance(b, str) and b.strip() for b in values["bidang"])
+        ):
+            raise StoreError("Daftar bidang harus berupa daftar nama yang tidak kosong.")
         with self._write() as conn:
             old = conn.scalar(select(Instansi.pengaturan).where(Instansi.id == iid))
             if old is None:
@@ -1653,7 +1672,16 @@ class Store:
             )
             row["arah"] = row["arah"] or "naik"
             row["agregasi"] = row["agregasi"] or "akhir"
+            if row["arah"] not in schema.ARAH or row["agregasi"] not in schema.AGREGASI:
+                raise StoreError(
+                    f"Indikator {row['indikator']!r}: arah harus naik/turun dan agregasi "
+                    f"{'/'.join(schema.AGREGASI)}."
+                )
             rows.append(row)
+        keys = [(r["bidang"], r["indikator"]) for r in rows]
+        if len(set(keys)) != len(keys):
+            dup = next(k for k in keys if keys.count(k) > 1)
+            raise StoreError(f"Indikator {dup[1]!r} bidang {dup[0]!r} tercantum dua kali di PK.")
         with self._write() as conn:
             self._lock(conn, iid)
             existing = {

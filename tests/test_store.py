@@ -534,3 +534,53 @@ def test_nan_values_are_stored_as_null(db: store.Store) -> None:
     submit(db, frame)
     got = db.records()
     assert got["realisasi"].isna().all() and got["capaian"].isna().all()
+
+
+def test_settings_are_checked_before_they_are_kept(db: store.Store) -> None:
+    cap = db.capaian_settings().to_dict() | {"batas_capaian": 120}
+    db.set_settings({"capaian": cap}, user="admin")
+    assert db.capaian_settings().batas_capaian == 120
+    with pytest.raises(store.StoreError, match="capaian tidak sah"):
+        db.set_settings({"capaian": {"rumus_turun": "terbalik"}}, user="admin")
+    with pytest.raises(store.StoreError, match="bidang"):
+        db.set_settings({"bidang": "Sekretariat"}, user="admin")
+    assert db.capaian_settings().batas_capaian == 120
+
+
+def test_import_pk_refuses_duplicates_and_bad_values(db: store.Store) -> None:
+    frame, _ = store.read_pk(factories.xlsx(PK_ROWS))
+    twice = pd.concat([frame, frame.iloc[:1]])
+    with pytest.raises(store.StoreError, match="dua kali"):
+        db.import_pk(twice, tahun=2024, user="x")
+    bad = frame.assign(agregasi="median")
+    with pytest.raises(store.StoreError, match="agregasi"):
+        db.import_pk(bad, tahun=2024, user="x")
+    assert db.indicators(tahun=2024).empty
+
+
+def test_instansi_toml_beside_the_database_wins(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    (tmp_path / "instansi.toml").write_text(
+        'nama = "Dinas Kesehatan"\nkode = "dinkes"\nbidang = ["Bidang Yankes"]\n'
+    )
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path))
+    s = store.connect(f"sqlite:///{tmp_path}/k.db")
+    s.init()
+    assert s.settings()["bidang"] == ["Bidang Yankes"]
+    assert s.instansi()["kode"].tolist() == ["dinkes"]
+    s.close()
+
+
+def test_public_surface() -> None:
+    """What the pages and the CLI call; a change here is a change for them."""
+    surface = {
+        "init", "instansi", "create_instansi", "settings", "set_settings", "capaian_settings",
+        "open_round", "add_step", "rounds", "submit", "submission_file", "submission_report",
+        "records", "history", "changes", "verify", "return_", "unverify", "verification",
+        "verification_status", "add_note", "notes", "audit", "import_pk", "indicators",
+        "update_indicator", "backup", "check", "counts", "close",
+    }  # fmt: skip
+    public = {n for n in vars(store.Store) if not n.startswith("_")} - {"dialect"}
+    assert public == surface
+    assert callable(store.connect) and issubclass(store.StoreError, Exception)
