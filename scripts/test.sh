@@ -32,8 +32,8 @@ check() {
 section "uv"
 if ! command -v uv >/dev/null 2>&1; then
     # --user works for root and for people; plain install covers a venv, where --user is refused.
-    python3 -m pip install --quiet --user uv \
-        || python3 -m pip install --quiet uv
+    python3 -m pip install --quiet --user "uv==0.13.9" \
+        || python3 -m pip install --quiet "uv==0.13.9"
     PATH="$(python3 -c 'import site; print(site.getuserbase())')/bin:$PATH"
     if ! command -v uv >/dev/null 2>&1; then
         # Installed next to python3 but not on PATH (pyenv shims need a rehash, say).
