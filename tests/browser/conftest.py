@@ -115,6 +115,14 @@ def streamlit_app(tmp_path: Path) -> Iterator[StartApp]:
                 break
         fail_with_log("streamlit exited before it was healthy", log_path)
 
+    def stop(base_url: str) -> None:
+        """Stop the server at base_url now (a restart is stop, then start on the same data)."""
+        port = int(base_url.rsplit(":", 1)[1])
+        for proc, _ in running:
+            if f"--server.port {port}" in " ".join(map(str, proc.args)):  # type: ignore[arg-type]
+                _stop(proc)
+
+    start.stop = stop  # type: ignore[attr-defined]
     yield start
     for proc, log in running:
         _stop(proc)
