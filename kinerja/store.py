@@ -26,7 +26,7 @@ from collections.abc import Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 import pandas as pd
 import sqlalchemy as sa
@@ -53,6 +53,9 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kinerja import schema
+
+if TYPE_CHECKING:
+    from kinerja.capaian import Settings
 
 DATA_DIR = Path(__file__).resolve().parent.parent / "data"
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
@@ -756,7 +759,7 @@ class Store:
             )
         return new
 
-    def capaian_settings(self, instansi_id: int | None = None) -> Any:
+    def capaian_settings(self, instansi_id: int | None = None) -> Settings:
         """The agency's capaian.Settings (defaults where unset)."""
         from kinerja import capaian
 
