@@ -1116,7 +1116,11 @@ class Store:
         key = ["bidang", "indikator", "tahun", "periode"]
         old_cols = ["kiriman_id", *key, "target", "realisasi"]
         old = pd.DataFrame(
-            conn.execute(select(*[getattr(Rekaman, c) for c in old_cols]).where(base)).all(),
+            # Plain driver rows: these columns need no result processing, and building
+            # 100,000 Row objects costs more than the query.
+            conn.execute(
+                select(*[getattr(Rekaman, c) for c in old_cols]).where(base)
+            ).cursor.fetchall(),
             columns=old_cols,
         )
         if old.empty:
@@ -1258,7 +1262,8 @@ class Store:
                 q = q.where(Rekaman.periode == self._check_periode(periode))
         q = q.order_by(Rekaman.tahun, Rekaman.bidang, Rekaman.kiriman_id, Rekaman.baris, Rekaman.id)
         with self._read() as conn:
-            rows = conn.execute(q).all()
+            # Plain driver rows: no column here needs result processing.
+            rows = conn.execute(q).cursor.fetchall()
         frame = pd.DataFrame(rows, columns=[*STORED_COLUMNS, "kiriman_id", "id"])
         for c in ("target", "realisasi", "capaian", "pagu", "realisasi_anggaran"):
             frame[c] = frame[c].astype("float64")
