@@ -13,9 +13,8 @@ from kinerja.angka import format_angka
 from kinerja.store import Store, StoreError, connect
 
 # Session-state keys, spelled once.
-_K_BIDANG = "konteks_bidang"
-_K_TAHUN = "konteks_tahun"
-_K_PERIODE = "konteks_periode"
+_K_KONTEKS = "konteks"
+_K_RIWAYAT = "riwayat"
 _K_USER = "nama_pengguna"
 _K_SAVED = "hasil_simpan"
 _FROM_SHEET = "(sesuai lembar)"
@@ -73,30 +72,34 @@ def overview_metrics() -> None:
     c3.metric("Bidang yang sudah mengirim", f"{sent} dari {len(bidang_list) or sent}")
 
 
-def context_form() -> ingest.Defaults:
-    """Bidang, tahun and periode for sheets that do not state them (the SOP's upload form)."""
+def _bidang_tahun_periode(
+    prefix: str, blank: str, blank_tahun: str, help_bidang: str | None = None
+) -> ingest.Defaults:
+    """Three widgets side by side; the blank choice of each gives None."""
     bidang_list = list(settings().get("bidang") or [])
     c1, c2, c3 = st.columns(3)
-    bidang = c1.selectbox(
-        "Bidang",
-        [_FROM_SHEET, *bidang_list],
-        key=_K_BIDANG,
-        help="Dipakai bila lembar tidak menyebut bidangnya.",
-    )
+    bidang = c1.selectbox("Bidang", [blank, *bidang_list], key=f"{prefix}_bidang", help=help_bidang)
     tahun = c2.number_input(
         "Tahun",
         min_value=2000,
         max_value=2100,
         value=None,
         step=1,
-        key=_K_TAHUN,
-        placeholder="sesuai lembar",
+        key=f"{prefix}_tahun",
+        placeholder=blank_tahun,
     )
-    periode = c3.selectbox("Periode", [_FROM_SHEET, *schema.PERIODE], key=_K_PERIODE)
+    periode = c3.selectbox("Periode", [blank, *schema.PERIODE], key=f"{prefix}_periode")
     return ingest.Defaults(
-        bidang=None if bidang == _FROM_SHEET else bidang,
+        bidang=None if bidang == blank else bidang,
         tahun=int(tahun) if tahun else None,
-        periode=None if periode == _FROM_SHEET else periode,
+        periode=None if periode == blank else periode,
+    )
+
+
+def context_form() -> ingest.Defaults:
+    """Bidang, tahun and periode for sheets that do not state them (the SOP's upload form)."""
+    return _bidang_tahun_periode(
+        _K_KONTEKS, _FROM_SHEET, "sesuai lembar", "Dipakai bila lembar tidak menyebut bidangnya."
     )
 
 
@@ -198,25 +201,13 @@ def show_saved() -> None:
         (st.success if ok else st.error)(f"{name}: {message}")
 
 
-def history_filters() -> tuple[str | None, int | None, str | None]:
-    bidang_list = list(settings().get("bidang") or [])
-    c1, c2, c3 = st.columns(3)
-    bidang = c1.selectbox("Bidang", ["Semua", *bidang_list], key="riwayat_bidang")
-    tahun = c2.number_input(
-        "Tahun",
-        min_value=2000,
-        max_value=2100,
-        value=None,
-        step=1,
-        key="riwayat_tahun",
-        placeholder="semua",
-    )
-    periode = c3.selectbox("Periode", ["Semua", *schema.PERIODE], key="riwayat_periode")
-    return (
-        None if bidang == "Semua" else bidang,
-        int(tahun) if tahun else None,
-        None if periode == "Semua" else periode,
-    )
+def history_filters() -> ingest.Defaults:
+    """Bidang, tahun and periode to filter the history by ("Semua" = no filter)."""
+    return _bidang_tahun_periode(_K_RIWAYAT, "Semua", "semua")
+
+
+def current_records(pilihan: ingest.Defaults) -> pd.DataFrame:
+    return store().records(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
 
 
 HISTORY_LABELS = {
@@ -236,8 +227,8 @@ HISTORY_LABELS = {
 STATUS_LABELS = {"accepted": "diterima", "refused": "ditolak", "superseded": "digantikan"}
 
 
-def history_table(bidang: str | None, tahun: int | None, periode: str | None) -> pd.DataFrame:
-    frame = store().history(bidang=bidang, tahun=tahun, periode=periode)
+def history_table(pilihan: ingest.Defaults) -> pd.DataFrame:
+    frame = store().history(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
     if frame.empty:
         return frame
     waktu = pd.to_datetime(frame["waktu"], utc=True).dt.tz_convert("Asia/Jakarta")

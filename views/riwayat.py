@@ -5,9 +5,9 @@ import streamlit as st
 from kinerja import ui
 
 st.title("Riwayat Kiriman dan Data Tersimpan")
-bidang, tahun, periode = ui.history_filters()
+pilihan = ui.history_filters()
 
-history = ui.history_table(bidang, tahun, periode)
+history = ui.history_table(pilihan)
 st.subheader("Riwayat kiriman")
 if history.empty:
     st.info("Belum ada kiriman yang tersimpan untuk pilihan ini.")
@@ -15,5 +15,5 @@ if history.empty:
 st.dataframe(history, hide_index=True, width="stretch")
 
 st.subheader("Data terkini")
-records = ui.store().records(bidang=bidang, tahun=tahun, periode=periode)
+records = ui.current_records(pilihan)
 st.dataframe(ui.display_records(records), hide_index=True, width="stretch")

@@ -8,18 +8,9 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, tables, xlsx
+from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, history_rows, xlsx
 
 pytestmark = pytest.mark.browser
-
-
-def history_rows(page: Page) -> list[dict[str, str]]:
-    expect(page.get_by_role("heading", name="Riwayat Kiriman dan Data Tersimpan")).to_be_visible(
-        timeout=60_000
-    )
-    found = tables(page.locator('[data-testid="stMain"]'), lambda t: "File" in t["headers"])
-    assert found, "no history table"
-    return [dict(zip(found[0]["headers"], r, strict=True)) for r in found[0]["rows"]]
 
 
 def test_saved_upload_survives_reload_and_restart(

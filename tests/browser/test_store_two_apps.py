@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kinerja import store
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, tables, xlsx
+from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, history_rows, xlsx
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -44,12 +44,7 @@ def test_upload_on_one_instance_shows_on_the_other(
 
     # The other process, which never saw the upload, reads it from the shared database.
     page.goto(f"{second}/riwayat")
-    expect(page.get_by_role("heading", name="Riwayat Kiriman dan Data Tersimpan")).to_be_visible(
-        timeout=60_000
-    )
-    found = tables(page.locator('[data-testid="stMain"]'), lambda t: "File" in t["headers"])
-    assert found, "no history table on the second instance"
-    rows = [dict(zip(found[0]["headers"], r, strict=True)) for r in found[0]["rows"]]
+    rows = history_rows(page)
     assert [(r["File"], r["Status"]) for r in rows] == [(VALID_NAME, "diterima")]
 
     s = store.connect(db_url)

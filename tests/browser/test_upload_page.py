@@ -205,6 +205,15 @@ def file_section(page: Page, name: str, other: str) -> Locator:
     ).first
 
 
+def history_rows(page: Page) -> list[dict[str, str]]:
+    expect(page.get_by_role("heading", name="Riwayat Kiriman dan Data Tersimpan")).to_be_visible(
+        timeout=60_000
+    )
+    found = tables(page.locator('[data-testid="stMain"]'), lambda t: "File" in t["headers"])
+    assert found, "no history table"
+    return [dict(zip(found[0]["headers"], r, strict=True)) for r in found[0]["rows"]]
+
+
 @pytest.mark.parametrize("target", ["stand-in", "app"])
 def test_upload_page_checks_each_file_and_merges_the_valid_ones(
     target: str, streamlit_app: Callable[..., str], page: Page, tmp_path: Path
