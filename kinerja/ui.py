@@ -166,7 +166,7 @@ def show_result(result: ingest.IngestResult) -> None:
 def download_merged(merged: pd.DataFrame) -> None:
     st.download_button(
         "Unduh gabungan (.xlsx)",
-        data=export.to_xlsx(merged),
+        data=lambda: export.to_xlsx(merged),  # built on click, not on every rerun
         file_name="data-kinerja-gabungan.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key="unduh_gabungan",
