@@ -17,6 +17,7 @@ _K_KONTEKS = "konteks"
 _K_RIWAYAT = "riwayat"
 _K_USER = "nama_pengguna"
 _K_SAVED = "hasil_simpan"
+_K_SAVED_SHA = "berkas_tersimpan"
 _FROM_SHEET = "(sesuai lembar)"
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
@@ -191,9 +192,16 @@ def save_results(
                 periode=defaults.periode,
             )
             outcomes.append((name, out.accepted, out.message))
+            st.session_state.setdefault(_K_SAVED_SHA, set()).add(sha256(data))
         except StoreError as exc:
             outcomes.append((name, False, str(exc)))
     st.session_state[_K_SAVED] = outcomes
+
+
+def all_saved(uploads: list[tuple[str, bytes]]) -> bool:
+    """True when this browser session already stored every one of these files."""
+    saved = st.session_state.get(_K_SAVED_SHA, set())
+    return bool(uploads) and all(sha256(data) in saved for _, data in uploads)
 
 
 def show_saved() -> None:

@@ -40,6 +40,10 @@ if not merged.empty:
 
 st.subheader("Simpan")
 ui.user_name()
-if st.button("Simpan ke basis data", type="primary", disabled=bool(clashes)):
+saved = ui.all_saved(uploads)
+if st.button("Simpan ke basis data", type="primary", disabled=bool(clashes) or saved):
     ui.save_results(uploads, results, defaults)
+    st.rerun()
+if saved:
+    st.caption("File ini sudah disimpan. Unggah file baru untuk menyimpan lagi.")
 ui.show_saved()

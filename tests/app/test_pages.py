@@ -99,3 +99,15 @@ def test_no_pages_folder_beside_app_py() -> None:
     # multipage app until st.navigation first runs: on a fresh server a deep link such as
     # /riwayat then ran the screen without app.py (no page config, file-name navigation).
     assert not (ROOT / "pages").exists()
+
+
+def test_saving_twice_is_not_offered() -> None:
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([("baik.xlsx", good_sheet(), XLSX)]).run()
+    save = at.button[0]
+    assert not save.disabled
+    save.click().run()
+    assert at.button[0].disabled
+    from kinerja import ui
+
+    assert len(ui.store().history()) == 1
