@@ -325,7 +325,6 @@ class TitleInfo:
     tahun: int | None = None
     periode: str | None = None
     bidang: str | None = None
-    row: int | None = None  # 1-based row each was found on (the last one)
 
 
 def read_title(grid: list[list[Any]], header_row: int) -> TitleInfo:
