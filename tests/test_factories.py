@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import time
 import xml.etree.ElementTree as ET
 import zipfile
 from collections.abc import Callable
@@ -164,9 +163,7 @@ def test_other_sheet_name(kind: str) -> None:
 
 
 def test_zip_bomb_is_small_and_declares_over_200_mb() -> None:
-    start = time.perf_counter()
     data = zip_bomb_xlsx()
-    assert time.perf_counter() - start < 5
     assert len(data) < 1024**2
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         infos = archive.infolist()
