@@ -107,6 +107,7 @@ def normalize_header(text: object) -> str:
     return s.rstrip(" :.*")
 
 
+_YEAR_NOTE = re.compile(r"\s+(?:(?:tahun|th\.?)\s*(?:20\d\d)?|tahunan|20\d\d)$")
 _REALISASI_SD = re.compile(r"^realisasi\s+(s\.?\s*d\.?|sd|sampai(\s+dengan)?)(\s|$)")
 
 
@@ -117,6 +118,10 @@ def header_field(text: object) -> str | None:
         return None
     if h in _ALIAS_TO_FIELD:
         return _ALIAS_TO_FIELD[h]
+    # "Target 2023", "Realisasi Tahun 2023", "Target Tahunan": the year is a note
+    bare = _YEAR_NOTE.sub("", h)
+    if bare != h and bare in _ALIAS_TO_FIELD and _ALIAS_TO_FIELD[bare] != "tahun":
+        return _ALIAS_TO_FIELD[bare]
     if _REALISASI_SD.match(h):
         return "realisasi"
     return None

@@ -71,9 +71,16 @@ def messages(issues: list[ingest.Issue]) -> str:
         ("Realisasi Keuangan", "realisasi_anggaran"),
         ("Realisasi Anggaran (Rp)", "realisasi_anggaran"),
         ("Keterangan *)", "keterangan"),
+        ("Target 2023", "target"),
+        ("Target Tahun 2023", "target"),
+        ("Target Tahunan", "target"),
+        ("Realisasi Th. 2023", "realisasi"),
+        ("Indikator 2023", "indikator"),
+        ("Tahun 2023", None),
+        ("Capaian Kinerja Daerah", None),
     ],
 )
-def test_header_aliases(header: str, field: str) -> None:
+def test_header_aliases(header: str, field: str | None) -> None:
     from kinerja.schema import header_field
 
     assert header_field(header) == field
