@@ -435,7 +435,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
 
 @_store_command
 def cmd_pk_import(args: argparse.Namespace) -> int:
-    from kinerja.store import read_pk
+    from kinerja.pk import read_pk
 
     path = Path(args.file)
     try:

@@ -53,6 +53,7 @@ from sqlalchemy.engine import Connection, Engine
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from kinerja import schema
+from kinerja.pk import PK_COLUMNS
 
 if TYPE_CHECKING:
     from kinerja.capaian import Settings
@@ -73,24 +74,6 @@ LANGKAH: dict[str, str] = {
     "disusun": "Data kinerja disusun",
 }
 # Columns of the PK (indikator master) besides instansi, tahun and id.
-PK_COLUMNS: list[str] = [
-    "kode",
-    "bidang",
-    "sasaran",
-    "indikator",
-    "satuan",
-    "arah",
-    "agregasi",
-    "target",
-    "target_tw1",
-    "target_tw2",
-    "target_tw3",
-    "target_tw4",
-    "target_renstra",
-    "tahun_renstra",
-    "program",
-    "pagu",
-]
 _FLOAT_COLUMNS = frozenset({"target", "realisasi", "capaian", "pagu", "realisasi_anggaran"})
 # Record columns kept per stored record, in output order.
 STORED_COLUMNS: list[str] = [
@@ -1864,135 +1847,3 @@ class Store:
                 t.name: int(conn.scalar(select(func.count()).select_from(t)) or 0)
                 for t in Base.metadata.sorted_tables
             }
-
-
-# --- the PK sheet -------------------------------------------------------------------------
-
-PK_HEADERS: dict[str, tuple[str, ...]] = {
-    "kode": ("kode", "kode indikator", "no. indikator", "kode iku"),
-    "bidang": schema.HEADER_ALIASES["bidang"],
-    "sasaran": schema.HEADER_ALIASES["sasaran"],
-    "indikator": schema.HEADER_ALIASES["indikator"],
-    "satuan": ("satuan",),
-    "arah": schema.HEADER_ALIASES["arah"],
-    "agregasi": ("agregasi", "cara agregasi", "metode", "cara perhitungan tahunan"),
-    "target": ("target", "target tahunan", "target pk", "target tahun"),
-    "target_tw1": ("target tw i", "tw i", "triwulan i", "target triwulan i", "tw 1"),
-    "target_tw2": ("target tw ii", "tw ii", "triwulan ii", "target triwulan ii", "tw 2"),
-    "target_tw3": ("target tw iii", "tw iii", "triwulan iii", "target triwulan iii", "tw 3"),
-    "target_tw4": ("target tw iv", "tw iv", "triwulan iv", "target triwulan iv", "tw 4"),
-    "target_renstra": ("target renstra", "target akhir renstra", "target akhir"),
-    "tahun_renstra": ("tahun renstra", "tahun akhir renstra"),
-    "program": ("program", "program / kegiatan", "program/kegiatan", "kegiatan"),
-    "pagu": schema.HEADER_ALIASES["pagu"],
-}
-_PK_ALIAS = {alias: f for f, aliases in PK_HEADERS.items() for alias in aliases}
-_NUMERIC_PK = {
-    "target",
-    "target_tw1",
-    "target_tw2",
-    "target_tw3",
-    "target_tw4",
-    "target_renstra",
-    "pagu",
-}
-
-
-def _pk_number(value: Any) -> float | None:
-    if value is None or (isinstance(value, float) and math.isnan(value)):
-        return None
-    if isinstance(value, int | float) and not isinstance(value, bool):
-        return float(value)
-    s = str(value).strip().replace("Rp", "").replace("%", "").replace(" ", "")
-    if s in {"", "-", "–"}:
-        return None
-    if "," in s:
-        s = s.replace(".", "").replace(",", ".")
-    elif re.fullmatch(r"\d{1,3}(\.\d{3})+", s):
-        s = s.replace(".", "")
-    return float(s)
-
-
-def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[str]]:
-    """Read a PK sheet (columns in the README's "Format PK") into PK_COLUMNS; (frame, errors).
-
-    The header row is found by its "Indikator" cell anywhere in the first 30 rows of any sheet;
-    title rows, a column-number row and blank rows are skipped. Errors are Indonesian and name
-    the spreadsheet row.
-    """
-    from kinerja import workbook
-
-    try:
-        book = workbook.load(data, filename=filename)
-        grids = [book.sheet(n).rows for n in book.sheet_names if n not in book.hidden]
-    except workbook.WorkbookError as exc:
-        return pd.DataFrame(columns=PK_COLUMNS), [f"Berkas PK tidak dapat dibaca: {exc.message}"]
-    for rows in grids:
-        grid = pd.DataFrame(rows, dtype=object)
-        for hr in range(min(30, len(grid))):
-            fields: dict[int, str] = {}
-            for ci, cell in enumerate(grid.iloc[hr].tolist()):
-                f = _PK_ALIAS.get(schema.normalize_header(cell))
-                if f and f not in fields.values():
-                    fields[ci] = f
-            if "indikator" not in fields.values():
-                continue
-            errors: list[str] = []
-            out = []
-            seen: dict[tuple[Any, Any], int] = {}
-            for ri in range(hr + 1, len(grid)):
-                cells = grid.iloc[ri].tolist()
-                row = {f: cells[ci] for ci, f in fields.items()}
-                row = {
-                    k: (
-                        None
-                        if v is None
-                        or (isinstance(v, float) and math.isnan(v))
-                        or (isinstance(v, str) and not v.strip())
-                        else v
-                    )
-                    for k, v in row.items()
-                }
-                if all(v is None or str(v).strip() == "" for v in row.values()):
-                    continue
-                texts = [str(v).strip() for v in row.values() if v is not None]
-                if texts and all(re.fullmatch(r"\(\d+\)", t) for t in texts):
-                    continue  # the column-number row "(1) (2) ..."
-                if row.get("indikator") is None:
-                    continue  # a sasaran header row or the signature block
-                rec: dict[str, Any] = {c: None for c in PK_COLUMNS}
-                for k, v in row.items():
-                    if k in _NUMERIC_PK:
-                        try:
-                            rec[k] = _pk_number(v)
-                        except ValueError:
-                            errors.append(f"Baris {ri + 1}, kolom {k}: {v!r} bukan angka.")
-                    elif k == "tahun_renstra":
-                        rec[k] = schema.parse_tahun(v) if v is not None else None
-                    elif k == "arah":
-                        rec[k] = schema.parse_arah(v) if v is not None else None
-                        if v is not None and rec[k] is None:
-                            errors.append(f"Baris {ri + 1}: arah {v!r} tidak dikenal.")
-                    elif k == "agregasi":
-                        a = str(v).strip().lower().replace("rata rata", "rata-rata") if v else None
-                        if a is not None and a not in schema.AGREGASI:
-                            errors.append(f"Baris {ri + 1}: agregasi {v!r} tidak dikenal.")
-                        rec[k] = a
-                    else:
-                        rec[k] = str(v).strip() if v is not None else None
-                if not rec["bidang"]:
-                    errors.append(f"Baris {ri + 1}: kolom Bidang kosong.")
-                key = (rec["bidang"], rec["indikator"])
-                if key in seen:
-                    errors.append(
-                        f"Baris {ri + 1}: indikator {rec['indikator']!r} bidang {rec['bidang']!r} "
-                        f"ganda (sama dengan baris {seen[key]})."
-                    )
-                seen.setdefault(key, ri + 1)
-                out.append(rec)
-            if not out and not errors:
-                errors.append("Sheet PK tidak berisi baris indikator.")
-            return pd.DataFrame(out, columns=PK_COLUMNS), errors
-    return pd.DataFrame(columns=PK_COLUMNS), [
-        "Tidak ditemukan tabel PK: tidak ada kolom 'Indikator Kinerja' di berkas ini."
-    ]

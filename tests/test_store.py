@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 
-from kinerja import capaian, ingest, schema, store
+from kinerja import capaian, ingest, pk, schema, store
 from kinerja.ingest import IngestResult, Issue, Report
 from tests import factories
 
@@ -382,7 +382,7 @@ PK_ROWS = [
 
 
 def test_import_pk_from_a_sheet(db: store.Store) -> None:
-    frame, errors = store.read_pk(factories.xlsx(PK_ROWS), "pk.xlsx")
+    frame, errors = pk.read_pk(factories.xlsx(PK_ROWS), "pk.xlsx")
     assert errors == []
     assert db.import_pk(frame, tahun=2024, user="subkoor") == 2
     ind = db.indicators(tahun=2024).set_index("kode")
@@ -407,12 +407,12 @@ def test_read_pk_names_bad_cells() -> None:
     rows = [r[:] for r in PK_ROWS]
     rows[4][7] = "empat puluh"
     rows[5][5] = "ke samping"
-    _, errors = store.read_pk(factories.xlsx(rows))
+    _, errors = pk.read_pk(factories.xlsx(rows))
     assert any("Baris 5" in e and "bukan angka" in e for e in errors)
     assert any("Baris 6" in e and "arah" in e for e in errors)
-    _, errors = store.read_pk(factories.xlsx([["Nama", "Nilai"], ["a", 1]]))
+    _, errors = pk.read_pk(factories.xlsx([["Nama", "Nilai"], ["a", 1]]))
     assert "Indikator" in errors[0]
-    _, errors = store.read_pk(b"bukan spreadsheet")
+    _, errors = pk.read_pk(b"bukan spreadsheet")
     assert "tidak dapat dibaca" in errors[0]
 
 
@@ -548,7 +548,7 @@ def test_settings_are_checked_before_they_are_kept(db: store.Store) -> None:
 
 
 def test_import_pk_refuses_duplicates_and_bad_values(db: store.Store) -> None:
-    frame, _ = store.read_pk(factories.xlsx(PK_ROWS))
+    frame, _ = pk.read_pk(factories.xlsx(PK_ROWS))
     twice = pd.concat([frame, frame.iloc[:1]])
     with pytest.raises(store.StoreError, match="dua kali"):
         db.import_pk(twice, tahun=2024, user="x")
