@@ -126,6 +126,18 @@ def issues_frame(result: ingest.IngestResult) -> pd.DataFrame:
     )
 
 
+SHOWN_ROWS = 1000
+
+
+def records_table(records: pd.DataFrame) -> None:
+    """Records on screen, Indonesian style; the first SHOWN_ROWS (downloads carry them all)."""
+    st.dataframe(display_records(records.head(SHOWN_ROWS)), hide_index=True, width="stretch")
+    if len(records) > SHOWN_ROWS:
+        st.caption(
+            f"Menampilkan {format_angka(SHOWN_ROWS)} dari {format_angka(len(records))} data."
+        )
+
+
 def display_records(records: pd.DataFrame) -> pd.DataFrame:
     """Records for the screen: Indonesian headers and numbers (1.234,5; 85,50)."""
     shown = pd.DataFrame()
@@ -158,10 +170,15 @@ def show_result(result: ingest.IngestResult) -> None:
             st.markdown(f"**{result.file}** — :red[Ditolak]")
             st.caption(f"{len(rep.errors)} kesalahan, {len(rep.warnings)} peringatan")
         if rep.errors or rep.warnings:
-            st.dataframe(issues_frame(result), hide_index=True, width="stretch")
+            st.dataframe(
+                issues_frame(result),
+                hide_index=True,
+                width="stretch",
+                column_config={"Pesan": st.column_config.TextColumn(width="large")},
+            )
         if result.valid and not result.records.empty:
             with st.expander("Pratinjau data", expanded=False):
-                st.dataframe(display_records(result.records), hide_index=True, width="stretch")
+                records_table(result.records)
 
 
 def download_merged(merged: pd.DataFrame) -> None:

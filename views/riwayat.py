@@ -16,4 +16,4 @@ st.dataframe(history, hide_index=True, width="stretch")
 
 st.subheader("Data terkini")
 records = ui.current_records(pilihan)
-st.dataframe(ui.display_records(records), hide_index=True, width="stretch")
+ui.records_table(records)

@@ -35,7 +35,7 @@ st.subheader(f"Gabungan {valid} dari {len(results)} file valid")
 for clash in clashes:
     st.error(clash.message)
 if not merged.empty:
-    st.dataframe(ui.display_records(merged), hide_index=True, width="stretch")
+    ui.records_table(merged)
     ui.download_merged(merged)
 
 st.subheader("Simpan")

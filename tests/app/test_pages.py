@@ -111,3 +111,13 @@ def test_saving_twice_is_not_offered() -> None:
     from kinerja import ui
 
     assert len(ui.store().history()) == 1
+
+
+def test_large_sheet_shows_the_first_rows_and_says_so() -> None:
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([("besar.xlsx", f.xlsx(f.long_rows(1204)), XLSX)]).run()
+    assert not at.exception
+    captions = " ".join(c.value for c in at.caption)
+    assert "1204 data" in captions
+    assert "Menampilkan 1.000 dari 1.204 data." in captions
+    assert all(len(d.value) <= 1000 for d in at.dataframe)
