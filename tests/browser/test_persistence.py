@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, history_rows, xlsx
+from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
 
 pytestmark = pytest.mark.browser
 
@@ -19,15 +19,7 @@ def test_saved_upload_survives_reload_and_restart(
     env = {"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path / 'kinerja.db'}"}
     base = streamlit_app("app.py", env=env)
 
-    page.goto(f"{base}/unggah")
-    expect(page.get_by_role("heading", name="Unggah Data Kinerja")).to_be_visible(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": VALID_NAME, "mimeType": XLSX_MIME, "buffer": xlsx(VALID_ROWS)}]
-    )
-    save = page.get_by_role("button", name="Simpan ke basis data")
-    expect(save).to_be_enabled(timeout=60_000)
-    save.click()
-    expect(page.get_by_text(f"{VALID_NAME}: ")).to_be_visible(timeout=60_000)
+    upload_and_save(page, base)
 
     # A reload is a new browser session: the uploaded file is gone from the page, not the data.
     page.reload()

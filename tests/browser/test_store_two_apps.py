@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kinerja import store
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, XLSX_MIME, history_rows, xlsx
+from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -30,17 +30,7 @@ def test_upload_on_one_instance_shows_on_the_other(
     page.goto(f"{second}/riwayat")
     expect(page.get_by_text("Belum ada kiriman")).to_be_visible(timeout=60_000)
 
-    page.goto(f"{first}/unggah")
-    expect(page.get_by_role("heading", name="Unggah Data Kinerja")).to_be_visible(timeout=60_000)
-    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": VALID_NAME, "mimeType": XLSX_MIME, "buffer": xlsx(VALID_ROWS)}]
-    )
-    save = page.get_by_role("button", name="Simpan ke basis data")
-    expect(save).to_be_enabled(timeout=60_000)
-    save.click()
-    expect(page.get_by_text(f"{VALID_NAME}: Berkas {VALID_NAME} disimpan")).to_be_visible(
-        timeout=60_000
-    )
+    upload_and_save(page, first)
 
     # The other process, which never saw the upload, reads it from the shared database.
     page.goto(f"{second}/riwayat")

@@ -205,6 +205,21 @@ def file_section(page: Page, name: str, other: str) -> Locator:
     ).first
 
 
+def upload_and_save(page: Page, base_url: str) -> None:
+    """Open /unggah, upload the valid sheet, save it, and wait for the confirmation."""
+    page.goto(f"{base_url}/unggah")
+    expect(page.get_by_role("heading", name="Unggah Data Kinerja")).to_be_visible(timeout=60_000)
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
+        [{"name": VALID_NAME, "mimeType": XLSX_MIME, "buffer": xlsx(VALID_ROWS)}]
+    )
+    save = page.get_by_role("button", name="Simpan ke basis data")
+    expect(save).to_be_enabled(timeout=60_000)
+    save.click()
+    expect(page.get_by_text(f"{VALID_NAME}: Berkas {VALID_NAME} disimpan")).to_be_visible(
+        timeout=60_000
+    )
+
+
 def history_rows(page: Page) -> list[dict[str, str]]:
     expect(page.get_by_role("heading", name="Riwayat Kiriman dan Data Tersimpan")).to_be_visible(
         timeout=60_000
