@@ -16,7 +16,15 @@ import pandera.errors as pa_errors
 from kinerja import capaian as cp
 from kinerja import schema
 from kinerja.angka import parse_angka
-from kinerja.workbook import Book, Sheet, WorkbookError, col_letter, load
+from kinerja.workbook import (
+    Book,
+    NoValue,
+    Sheet,
+    WorkbookError,
+    col_letter,
+    is_error_text,
+    load,
+)
 
 VALUE_FIELDS = ("target", "realisasi", "capaian", "pagu", "realisasi_anggaran")
 TEXT_FIELDS = ("bidang", "sasaran", "indikator", "satuan", "keterangan")
@@ -40,21 +48,28 @@ class Issue:
     row: int | None
     column: str | None
     message: str
+    sheet: str | None = None  # the sheet the row is on, when the file has one
 
     def to_json(self) -> dict[str, Any]:
-        return {"row": self.row, "column": self.column, "message": self.message}
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message,
+            "sheet": self.sheet,
+        }
 
 
 @dataclass
 class Report:
     errors: list[Issue] = field(default_factory=list)
     warnings: list[Issue] = field(default_factory=list)
+    sheet: str | None = None  # stamped on the issues added while it is set
 
     def error(self, row: int | None, column: str | None, message: str) -> None:
-        self.errors.append(Issue(row, column, message))
+        self.errors.append(Issue(row, column, message, self.sheet))
 
     def warn(self, row: int | None, column: str | None, message: str) -> None:
-        self.warnings.append(Issue(row, column, message))
+        self.warnings.append(Issue(row, column, message, self.sheet))
 
     def sort(self) -> None:
         key = _issue_key
@@ -73,7 +88,8 @@ class IngestResult:
     file: str
     records: pd.DataFrame
     report: Report
-    sheet: str | None = None
+    sheet: str | None = None  # the sheets read, "TW I, TW II" when there are several
+    sheets: list[str] = field(default_factory=list)
 
     @property
     def valid(self) -> bool:
@@ -91,13 +107,22 @@ class IngestResult:
 
 
 def records_to_json(records: pd.DataFrame) -> list[dict[str, Any]]:
-    """Records as JSON-ready dicts: the RECORD_COLUMNS keys, NaN as null, tahun as int."""
+    """Records as JSON-ready dicts: the RECORD_COLUMNS keys, NaN as null, tahun as int.
+
+    Then what the number means: "capaian_catatan" (text or null: why capaian is empty or
+    special, or the cap note) and "melampaui_target" (bool: capaian as shown above 100). They
+    come from the records' own columns (the reader's), else are computed from the stored
+    capaian with capaian.catatan_capaian and capaian.melampaui_target.
+    """
     out: list[dict[str, Any]] = []
     cols = schema.RECORD_COLUMNS
     if records.empty:
         return out
     frame = records.reindex(columns=cols)
-    for row in frame.itertuples(index=False, name=None):
+    catatan = cp.catatan_capaian(records).tolist()
+    melampaui = cp.melampaui_target(records).tolist()
+    rows = frame.itertuples(index=False, name=None)
+    for row, note, lebih in zip(rows, catatan, melampaui, strict=True):
         rec: dict[str, Any] = {}
         for k, v in zip(cols, row, strict=True):
             if v is None or (isinstance(v, float) and math.isnan(v)):
@@ -108,6 +133,8 @@ def records_to_json(records: pd.DataFrame) -> list[dict[str, Any]]:
                 rec[k] = float(v)
             else:
                 rec[k] = v
+        rec["capaian_catatan"] = note
+        rec["melampaui_target"] = bool(lebih)
         out.append(rec)
     return out
 
@@ -121,6 +148,7 @@ class Column:
     field: str
     header: str  # as the sheet names it
     periode: str | None = None  # set in the wide layout
+    tahun: int | None = None  # a year the header names ("Realisasi 2022")
 
     @property
     def letter(self) -> str:
@@ -135,7 +163,9 @@ class Table:
     data_start: int  # 0-based, first row after the header(s)
     columns: list[Column]
     unknown: list[tuple[int, str]]
-    group_merges: set[int]  # rows holding a merged cell spanning half the columns or more
+    data_end: int = -1  # 0-based, exclusive: where the next table's title or header begins
+    header_width: int = 1  # rows the header takes (2 with a row of periods under it)
+    context: list[Column] = field(default_factory=list)  # other years' columns, not read
 
     @property
     def wide(self) -> bool:
@@ -156,43 +186,53 @@ def _text(v: Any) -> str:
     return str(v).strip()
 
 
-def _fill_merges(sheet: Sheet) -> tuple[list[list[Any]], set[int]]:
+def _fill_merges(sheet: Sheet) -> list[list[Any]]:
     """A copy of the grid where every merged area carries its top-left value."""
     grid = sheet.rows
     if not sheet.merges:
-        return grid, set()
+        return grid
     grid = [list(r) for r in grid]
     height = len(grid)
     width = max((len(r) for r in grid), default=0)
-    group_rows: set[int] = set()
     for r0, c0, r1, c1 in sheet.merges:
         if r0 >= height or c0 >= width:
             continue
         v = grid[r0][c0] if c0 < len(grid[r0]) else ""
-        r1 = min(r1, height - 1)
-        c1 = min(c1, width - 1)
-        if width and (c1 - c0 + 1) * 2 >= width and r0 == r1:
-            group_rows.add(r0)
         if v == "" or v is None:
             continue
+        r1 = min(r1, height - 1)
+        c1 = min(c1, width - 1)
         for r in range(r0, r1 + 1):
             row = grid[r]
             if len(row) <= c1:
                 row.extend([""] * (c1 + 1 - len(row)))
             for c in range(c0, c1 + 1):
                 row[c] = v
-    return grid, group_rows
+    return grid
+
+
+def _merge_followers(sheet: Sheet, row: int) -> set[int]:
+    """Columns of `row` covered by a merge that starts further left: one cell, not several."""
+    out: set[int] = set()
+    for r0, c0, r1, c1 in sheet.merges:
+        if r0 <= row <= r1 and c1 > c0:
+            out.update(range(c0 + 1, c1 + 1))
+    return out
 
 
 _WIDE_HEADER = re.compile(r"^(target|realisasi|capaian)\s*[-/:]?\s*(.+)$")
+_SAMPAI = re.compile(r"^(?:s\.?\s*d\.?|s/d|sd|sampai(?:\s+dengan)?|hingga)\s+")
+_HEADER_YEAR = re.compile(r"\b(20\d\d)\b")
 
 
 def _split_wide(text: str) -> tuple[str, str] | None:
-    """'Target TW I' -> ('target', 'TW I')."""
+    """'Target TW I' -> ('target', 'TW I'); 'Realisasi s.d. Triwulan III' -> ('realisasi',
+    'TW III')."""
     m = _WIDE_HEADER.match(schema.normalize_header(text))
     if not m:
         return None
-    p = schema.parse_periode(m[2])
+    rest = _SAMPAI.sub("", m[2]).strip()
+    p = schema.parse_periode(rest)
     return (m[1], p) if p else None
 
 
@@ -203,39 +243,101 @@ def _period_label(v: Any) -> str | None:
     return schema.parse_periode(v)
 
 
+def _header_fields(
+    grid: list[list[Any]], r: int, field_of: Callable[[object], str | None]
+) -> set[str | None]:
+    row = grid[r]
+    fields = {field_of(v) for v in row if isinstance(v, str)}
+    fields |= {w[0] for v in row if isinstance(v, str) and (w := _split_wide(v))}
+    if r + 1 < len(grid) and any(_period_label(v) for v in row):
+        # "TW I" over "Target | Realisasi": the fields sit on the next row
+        fields |= {field_of(v) for v in grid[r + 1] if isinstance(v, str)}
+    return fields
+
+
 def locate_table(
     sheet: Sheet,
     field_of: Callable[[object], str | None] = schema.header_field,
     required: Iterable[str] = ("indikator",),
     any_of: Iterable[str] = ("target", "realisasi"),
 ) -> Table | None:
-    """Find the header row(s) of the data table and map its columns to fields.
+    """Find the header row(s) of the first data table and map its columns to fields.
 
     Title rows above the header, merged header cells, a second header row of periods (the
     wide layout, either "Target" over "TW I..TW IV" or "TW I" over "Target | Realisasi") and a
     column-number row "(1) (2) (3)" below the header are recognised. None when no row within the
     first HEADER_SCAN_ROWS names every required field and one of any_of.
     """
-    grid, group_rows = _fill_merges(sheet)
+    tables = locate_tables(sheet, field_of, required, any_of)
+    return tables[0] if tables else None
+
+
+def locate_tables(
+    sheet: Sheet,
+    field_of: Callable[[object], str | None] = schema.header_field,
+    required: Iterable[str] = ("indikator",),
+    any_of: Iterable[str] = ("target", "realisasi"),
+) -> list[Table]:
+    """Every data table of a sheet, top to bottom: a row that repeats a header starts the next.
+
+    The first header must stand within the first HEADER_SCAN_ROWS rows; later ones anywhere.
+    Each table ends where the title rows of the next one begin (blank row or label above the
+    repeated header), so labels such as "SASARAN 2: ..." belong to the table they introduce.
+    """
+    grid = _fill_merges(sheet)
     required = tuple(required)
     any_of = tuple(any_of)
-    for r in range(min(HEADER_SCAN_ROWS, len(grid))):
+
+    def is_header(r: int) -> bool:
+        fields = _header_fields(grid, r, field_of)
+        return all(f in fields for f in required) and any(f in fields for f in any_of)
+
+    first = next((r for r in range(min(HEADER_SCAN_ROWS, len(grid))) if is_header(r)), None)
+    if first is None:
+        return []
+    tables = [_build_table(sheet, grid, first, field_of)]
+    ind = next((c.index for c in tables[0].columns if c.field in required), None)
+    seen: dict[str, bool] = {}
+
+    def names_field(v: Any) -> bool:
+        # Cheap first look at one cell per row (sheets of 100.000 rows pass through here).
+        if not isinstance(v, str) or len(v) > 60:
+            return False
+        hit = seen.get(v)
+        if hit is None:
+            hit = seen[v] = field_of(v) in required
+        return hit
+
+    r = tables[0].data_start
+    while r < len(grid):
         row = grid[r]
-        fields = {field_of(v) for v in row if isinstance(v, str)}
-        wide_fields = {w[0] for v in row if isinstance(v, str) and (w := _split_wide(v))}
-        fields |= wide_fields
-        if r + 1 < len(grid) and any(_period_label(v) for v in row):
-            # "TW I" over "Target | Realisasi": the fields sit on the next row
-            fields |= {field_of(v) for v in grid[r + 1] if isinstance(v, str)}
-        if all(f in fields for f in required) and any(f in fields for f in any_of):
-            return _build_table(sheet, grid, group_rows, r, field_of)
-    return None
+        if ind is not None and ind < len(row) and names_field(row[ind]) and is_header(r):
+            nxt = _build_table(sheet, grid, r, field_of)
+            tables[-1].data_end = _title_start(grid, tables[-1].data_start, r)
+            tables.append(nxt)
+            r = nxt.data_start
+            continue
+        r += 1
+    for t in tables:
+        if t.data_end < 0:
+            t.data_end = len(grid)
+    return tables
+
+
+def _title_start(grid: list[list[Any]], lo: int, header: int) -> int:
+    """The first of the rows above a repeated header that introduce it (labels, blanks)."""
+    r = header
+    while r > lo:
+        cells = {_text(v) for v in grid[r - 1] if _text(v)}
+        if len(cells) > 1 or any(type(v) in (int, float) for v in grid[r - 1]):
+            break
+        r -= 1
+    return r
 
 
 def _build_table(
     sheet: Sheet,
     grid: list[list[Any]],
-    group_rows: set[int],
     r: int,
     field_of: Callable[[object], str | None],
 ) -> Table:
@@ -246,8 +348,12 @@ def _build_table(
     sub += [""] * (width - len(sub))
     value_fields = {"target", "realisasi", "capaian"}
 
-    sub_periods = [_period_label(v) for v in sub]
-    sub_fields = [field_of(v) if isinstance(v, str) else None for v in sub]
+    # A row under the header is a sub-header only when it carries no indikator: a number typed
+    # as text ("2" under Target) in the first data row is data, not "TW II".
+    ind = next((c for c in range(width) if field_of(top[c]) == "indikator"), None)
+    sub_is_data = ind is not None and _text(sub[ind]) != "" and sub[ind] != top[ind]
+    sub_periods = [None if sub_is_data else _period_label(v) for v in sub]
+    sub_fields = [None if sub_is_data or not isinstance(v, str) else field_of(v) for v in sub]
     # A group header written once and left blank to its right (no real merge) covers the
     # columns under it that have a sub-header.
     top_ff = list(top)
@@ -256,42 +362,51 @@ def _build_table(
             top_ff[c] = top_ff[c - 1]
     top_periods = [_period_label(v) for v in top_ff]
     top_fields = [field_of(v) if isinstance(v, str) else None for v in top_ff]
-    two_rows = any(
+    two_rows = not sub_is_data and any(
         (sub_periods[c] and top_fields[c] in value_fields)
         or (top_periods[c] and sub_fields[c] in value_fields)
         for c in range(width)
     )
     if two_rows:
         top = top_ff
+    followers = _merge_followers(sheet, r)
+    sub_followers = _merge_followers(sheet, r + 1) if two_rows else set()
 
     columns: list[Column] = []
     unknown: list[tuple[int, str]] = []
     for c in range(width):
         t, s = _text(top[c]), _text(sub[c]) if two_rows else ""
-        header = " ".join((t if (not s or s == t) else f"{t} {s}").split())
-        ft = field_of(t) if t else None
+        distinct_sub = bool(two_rows and s and s != t)
+        if c in followers and (not distinct_sub or c in sub_followers):
+            continue  # one merged header cell over several columns names one column
+        header = " ".join((t if not distinct_sub else f"{t} {s}").split())
+        w = _split_wide(t) if t else None
+        ft = None if w else (field_of(t) if t else None)
         col: Column | None = None
-        if two_rows and s and s != t:
+        if distinct_sub:
             fs = field_of(s)
+            ws = _split_wide(s)
             if ft in value_fields and sub_periods[c]:
                 col = Column(c, ft, header, sub_periods[c])
             elif top_periods[c] and fs in value_fields:
                 col = Column(c, fs, header, top_periods[c])
             elif fs and ft in ("pagu",) and fs == "realisasi":
                 col = Column(c, "realisasi_anggaran", header)
+            elif ws:
+                col = Column(c, ws[0], header, ws[1])
             elif fs:
                 col = Column(c, fs, header)
+        if col is None and w:
+            col = Column(c, w[0], header, w[1])
         if col is None and ft:
             col = Column(c, ft, header)
-        if col is None and t:
-            w = _split_wide(t)
-            if w:
-                col = Column(c, w[0], header, w[1])
         if col is None:
             h = header.strip()
             if h and schema.normalize_header(h) not in schema.IGNORED_HEADERS:
                 unknown.append((c, h))
             continue
+        if col.field != "tahun" and (y := _HEADER_YEAR.search(header)):
+            col.tahun = int(y[1])
         columns.append(col)
 
     start = r + (2 if two_rows else 1)
@@ -306,7 +421,7 @@ def _build_table(
             start += 1
             continue
         break
-    return Table(sheet, grid, r, start, columns, unknown, group_rows)
+    return Table(sheet, grid, r, start, columns, unknown, header_width=2 if two_rows else 1)
 
 
 _NUMBER_ROW = re.compile(r"^\(?\d{1,2}\)?$")
@@ -318,6 +433,14 @@ _TITLE_TAHUN = re.compile(r"\btahun\s+(?:anggaran\s+)?(\d{4})\b", re.I)
 _TITLE_PERIODE = re.compile(r"\b(triwulan|tw|semester)\s*(?:ke\s*-?\s*)?(i{1,3}|iv|[1-4])\b", re.I)
 _TITLE_BIDANG = re.compile(r"^\s*(?:unit kerja|bidang)\s*[:：]\s*(.+)$", re.I)
 _TITLE_BIDANG_PLAIN = re.compile(r"^\s*(bidang\s+.+|sekretariat)\s*$", re.I)
+# "DATA KINERJA BIDANG PERINDUSTRIAN TRIWULAN II TAHUN 2023": the words after "bidang" up to
+# the period, the year or the end name it.
+_TITLE_BIDANG_INNER = re.compile(
+    r"\bbidang\s+(?!/)(.+?)\s*(?=$|[,(]|\b(?:triwulan|tw|semester|tahun|periode|kabupaten|kab\.)\b)",
+    re.I,
+)
+_SHEET_YEAR = re.compile(r"\b(20\d\d)\b")
+_SASARAN_TITLE = re.compile(r"^\s*(?:(?:[0-9]+|[IVX]+|[A-Za-z])[.)]\s*)?sasaran\b", re.I)
 
 
 @dataclass
@@ -326,11 +449,19 @@ class TitleInfo:
     periode: str | None = None
     bidang: str | None = None
 
+    def over(self, other: TitleInfo) -> TitleInfo:
+        """This info, with what it lacks taken from other."""
+        return TitleInfo(
+            self.tahun if self.tahun is not None else other.tahun,
+            self.periode or other.periode,
+            self.bidang or other.bidang,
+        )
 
-def read_title(grid: list[list[Any]], header_row: int) -> TitleInfo:
-    """Tahun, periode and bidang as the title rows above the table state them."""
+
+def read_title(grid: list[list[Any]], header_row: int, start: int = 0) -> TitleInfo:
+    """Tahun, periode and bidang as the title rows above the table (from start) state them."""
     info = TitleInfo()
-    for r in range(header_row):
+    for r in range(start, header_row):
         for v in grid[r]:
             if not isinstance(v, str) or not v.strip():
                 continue
@@ -340,10 +471,30 @@ def read_title(grid: list[list[Any]], header_row: int) -> TitleInfo:
             if info.periode is None and (m := _TITLE_PERIODE.search(s)):
                 info.periode = schema.parse_periode(f"{m[1]} {m[2]}")
             if info.bidang is None:
-                if m := _TITLE_BIDANG.match(s):
-                    info.bidang = m[1].strip()
-                elif m := _TITLE_BIDANG_PLAIN.match(s):
-                    info.bidang = _title_case(m[1])
+                info.bidang = _bidang_in(s)
+    return info
+
+
+def _bidang_in(s: str) -> str | None:
+    if m := _TITLE_BIDANG.match(s):
+        return m[1].strip()
+    if m := _TITLE_BIDANG_PLAIN.match(s):
+        return _title_case(m[1])
+    if (m := _TITLE_BIDANG_INNER.search(s)) and m[1].strip():
+        return _title_case("Bidang " + m[1].strip())
+    return None
+
+
+def sheet_name_info(name: str) -> TitleInfo:
+    """What a sheet's name says: "TW II" a periode, "2023" a tahun, "Bidang X" a bidang."""
+    s = " ".join(name.split())
+    info = TitleInfo(periode=schema.parse_periode(s))
+    if info.periode is None and (m := _TITLE_PERIODE.search(s)):
+        info.periode = schema.parse_periode(f"{m[1]} {m[2]}")
+    if m := _SHEET_YEAR.search(s):
+        info.tahun = schema.parse_tahun(m[1])
+    if m := _TITLE_BIDANG_PLAIN.match(s):
+        info.bidang = _title_case(m[1])
     return info
 
 
@@ -400,24 +551,38 @@ def _source_name(source: bytes | str | Path) -> str:
 
 
 def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings) -> IngestResult:
+    """Every table of every visible sheet, each with its own title and name as context."""
     report = Report()
-    table: Table | None = None
-    others: list[str] = []
+    frames: list[pd.DataFrame] = []
+    read_sheets: list[str] = []
     partial: list[str] = []
+    several = sum(1 for n in book.sheet_names if n not in book.hidden) > 1
     for sheet_name in book.sheet_names:
         if sheet_name in book.hidden:
             continue
         sheet = book.sheet(sheet_name)
-        t = locate_table(sheet)
-        if t is None:
+        tables = locate_tables(sheet)
+        if not tables:
             if locate_table(sheet, any_of=("indikator",)) is not None:
                 partial.append(sheet_name)
             continue
-        if table is None:
-            table = t
-        else:
-            others.append(sheet_name)
-    if table is None:
+        read_sheets.append(sheet_name)
+        part = Report(sheet=sheet_name if several else None)
+        sheet_title = read_title(tables[0].grid, tables[0].header_row).over(
+            sheet_name_info(sheet_name) if several else TitleInfo()
+        )
+        for k, table in enumerate(tables):
+            if k == 0:
+                title, label = sheet_title, _table_label(table.grid, 0, table.header_row, True)
+            else:
+                lo = tables[k - 1].data_end
+                title = read_title(table.grid, table.header_row, lo).over(sheet_title)
+                label = _table_label(table.grid, lo, table.header_row, False)
+            frames.append(_read_table(table, defaults, settings, part, title, label))
+        part.sort()
+        report.errors += part.errors
+        report.warnings += part.warnings
+    if not read_sheets:
         if partial:
             report.error(
                 None,
@@ -433,29 +598,176 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
                 "'Indikator Kinerja' dan 'Target' di lembar mana pun.",
             )
         return IngestResult(name, schema.empty_records(), report)
-    for o in others:
-        report.warn(None, None, f"Lembar '{o}' juga berisi tabel data dan tidak dibaca.")
-    records = _read_table(table, defaults, settings, report)
-    report.sort()
+    records = pd.concat(frames, ignore_index=True) if frames else schema.empty_records()
+    if not report.errors:
+        _duplicates_across(records, report)
+    if not report.errors and records.empty:
+        report.error(
+            None,
+            None,
+            "Lembar tidak berisi baris data: tidak ada indikator dengan target atau realisasi.",
+        )
     if report.errors:
         records = schema.empty_records()
-    return IngestResult(name, records, report, sheet=table.sheet.name)
+    shown = ", ".join(read_sheets)
+    return IngestResult(name, records, report, sheet=shown, sheets=read_sheets)
+
+
+def _table_label(grid: list[list[Any]], lo: int, header: int, first: bool) -> str | None:
+    """The label above a table naming its sasaran (or bidang): the last lone text row.
+
+    Above the first table only a row that says "Sasaran ..." counts (the rows there are the
+    document's titles); between tables, the lone text row that introduces the next one.
+    """
+    for r in range(header - 1, lo - 1, -1):
+        cells = {_text(v) for v in grid[r] if _text(v)}
+        if len(cells) != 1:
+            continue
+        text = next(iter(cells))
+        if first and not _SASARAN_TITLE.match(text):
+            continue
+        return text
+    return None
+
+
+def _duplicates_across(records: pd.DataFrame, report: Report) -> None:
+    """The same bidang + indikator + tahun + periode in two tables or sheets of one file."""
+    if records.empty or "lembar" not in records:
+        return
+    key = schema.KEY_COLUMNS
+    dup = records[records.duplicated(key, keep=False)]
+    for k, group in dup.groupby(key, sort=False):
+        where = [
+            (f"lembar '{s}' " if s else "") + f"baris {int(b)}"
+            for s, b in zip(group["lembar"], group["baris"], strict=True)
+        ]
+        for s, b in zip(group["lembar"], group["baris"], strict=True):
+            others = ", ".join(
+                w for w in where if w != (f"lembar '{s}' " if s else "") + f"baris {int(b)}"
+            )
+            report.errors.append(
+                Issue(
+                    int(b),
+                    "Indikator Kinerja",
+                    f"Data ganda: bidang '{k[0]}', indikator '{k[1]}', tahun {k[2]}, periode "
+                    f"{k[3]} juga ada di {others}.",
+                    s or None,
+                )
+            )
 
 
 def _cell(col: Column, row0: int) -> str:
     return f"{col.letter}{row0 + 1}"
 
 
+_SUMMARY_FIRST = ("jumlah", "total", "subtotal", "sub total", "rata-rata", "rata rata", "rerata")
+_SUMMARY_WORDS = frozenset(
+    {
+        "jumlah",
+        "total",
+        "sub",
+        "subtotal",
+        "keseluruhan",
+        "seluruhnya",
+        "rata-rata",
+        "rata",
+        "rata2",
+        "rerata",
+        "capaian",
+        "kinerja",
+        "akhir",
+        "nilai",
+        "sasaran",
+        "bidang",
+        "%",
+        "(%)",
+        "umum",
+        "grand",
+    }
+)
+
+
+def is_summary_label(text: object) -> bool:
+    """ "Jumlah", "TOTAL", "Rata-rata Capaian": a row that sums up the table, not an indicator.
+
+    "Jumlah IKM yang dibina" is an indicator: every word of a summary label is one of the
+    words that such rows use.
+    """
+    if not isinstance(text, str):
+        return False
+    s = " ".join(text.replace(":", " ").lower().split())
+    if not s.startswith(_SUMMARY_FIRST):
+        return False
+    return all(w in _SUMMARY_WORDS for w in s.split())
+
+
+def _choose_year_columns(
+    table: Table, title: TitleInfo, defaults: Defaults, report: Report
+) -> int | None:
+    """Keep this year's columns where headers name years ("Realisasi 2022 | Target 2023 |
+    Realisasi 2023"); another year's columns are context, never read as this year's values.
+    Returns the year the headers point to (the sheet's year when it states none)."""
+    tagged = [c for c in table.columns if c.tahun is not None and c.field in VALUE_FIELDS]
+    if not tagged:
+        return None
+    year = title.tahun or defaults.tahun
+    if year is None:
+        years = [c.tahun for c in tagged if c.field == "target" and c.tahun] or [
+            c.tahun for c in tagged if c.tahun
+        ]
+        year = max(years)
+    keep: list[Column] = []
+    other: list[Column] = []
+    for c in table.columns:
+        elsewhere = c.tahun is not None and c.tahun != year and c.field in VALUE_FIELDS
+        (other if elsewhere else keep).append(c)
+    if other:
+        table.columns = keep
+        table.context = other
+        names = ", ".join(f"'{c.header}'" for c in other)
+        report.warn(
+            table.header_row + 1,
+            other[0].header,
+            f"Kolom {names} berisi data tahun lain; dibaca sebagai konteks, bukan nilai tahun "
+            f"{year}.",
+        )
+    return year
+
+
+def _group_rows(table: Table, start: int, end: int) -> set[int]:
+    """Rows where one merged cell covers the indikator column and a value column: a label
+    ("1. Meningkatnya ...") spread over the table, not a data row."""
+    ind = table.plain("indikator")
+    values = {c.index for c in table.columns if c.field in VALUE_FIELDS}
+    out: set[int] = set()
+    if ind is None:
+        return out
+    for r0, c0, r1, c1 in table.sheet.merges:
+        spans_value = any(c0 <= v <= c1 for v in values)
+        if r0 == r1 and start <= r0 < end and c0 <= ind.index <= c1 and spans_value:
+            out.add(r0)
+    return out
+
+
 def _read_table(
-    table: Table, defaults: Defaults, settings: cp.Settings, report: Report
+    table: Table,
+    defaults: Defaults,
+    settings: cp.Settings,
+    report: Report,
+    title: TitleInfo,
+    label: str | None = None,
 ) -> pd.DataFrame:
     grid = table.grid
-    n_rows = len(grid)
+    n_rows = table.data_end if table.data_end >= 0 else len(grid)
+    header_year = _choose_year_columns(table, title, defaults, report)
+    if header_year is not None and title.tahun is None:
+        title = TitleInfo(header_year, title.periode, title.bidang)
     cols = table.columns
     header_of = {c.field: c.header for c in cols if c.periode is None}
 
     # Columns that name the same field twice make the sheet ambiguous.
     seen: dict[tuple[str, str | None], Column] = {}
+    failed_before = len(report.errors)
     for c in cols:
         key = (c.field, c.periode)
         if key in seen:
@@ -473,7 +785,7 @@ def _read_table(
             h,
             f"Kolom '{h}' ({col_letter(pos)}) tidak dikenali dan diabaikan.",
         )
-    if report.errors:
+    if len(report.errors) > failed_before:
         return schema.empty_records()
 
     wide_periods = sorted(
@@ -485,37 +797,49 @@ def _read_table(
         return schema.empty_records()
 
     rows = list(range(table.data_start, n_rows))
-    body = grid[table.data_start :]
+    body = grid[table.data_start : n_rows]
     data = {c.index: _column(body, c.index) for c in cols}
     num_mask = np.zeros(len(rows), dtype=bool)
     for c in value_cols:
         num_mask |= data[c.index] != ""
-    group_mask = np.zeros(len(rows), dtype=bool)
-    for r0 in table.group_merges:
-        if table.data_start <= r0 < n_rows:
-            group_mask[r0 - table.data_start] = True
-    num_mask &= ~group_mask
+    group_rows = _group_rows(table, table.data_start, n_rows)
+    for r0 in group_rows:
+        num_mask[r0 - table.data_start] = False
     ind_col = table.plain("indikator")
     assert ind_col is not None  # locate_table requires it
     ind_mask = data[ind_col.index] != ""
+    summary = np.asarray(_map_unique(data[ind_col.index], is_summary_label), dtype=bool)
+    for k in map(int, np.flatnonzero(summary & num_mask)):
+        r0 = rows[k]
+        report.warn(
+            r0 + 1,
+            ind_col.header,
+            f"Baris {r0 + 1} ('{_text(data[ind_col.index][k])}') adalah baris ringkasan, bukan "
+            "indikator; diabaikan.",
+        )
+    num_mask &= ~summary
+    ind_mask &= ~summary
 
     last_num = int(np.flatnonzero(num_mask)[-1]) if num_mask.any() else -1
     keep = num_mask & ind_mask
     group_sasaran: dict[int, str] = {}
     group_bidang: dict[int, str] = {}
+    if label:
+        _group_label(label, 0, group_sasaran, group_bidang)
     sas_col = table.plain("sasaran")
     bid_col = table.plain("bidang")
     descriptor_cols = [
         table.plain(f) for f in ("satuan", "periode", "arah", "tahun") if table.plain(f)
     ]
+    first_value = min((c.index for c in value_cols), default=0)
 
     # Only rows that are not plainly data rows need a closer look.
     for i in map(int, np.flatnonzero(~keep)):
         r0 = rows[i]
-        if all(v == "" or v is None for v in grid[r0]):
+        if summary[i] or all(v == "" or v is None for v in grid[r0]):
             continue
         distinct = {_text(v) for v in grid[r0] if _text(v) != ""}
-        if r0 in table.group_merges or (
+        if r0 in group_rows or (
             len(distinct) == 1 and not ind_mask[i] and not _numeric_row(grid[r0])
         ):
             # A label over the rows below ("1. Meningkatnya ...", "BIDANG PERINDUSTRIAN"),
@@ -524,9 +848,11 @@ def _read_table(
                 _group_label(next(iter(distinct)), i, group_sasaran, group_bidang)
             continue
         if num_mask[i]:
-            texts = [_text(v).lower() for v in grid[r0] if isinstance(v, str)]
-            if any(t.startswith(("jumlah", "total", "rata-rata", "rata rata")) for t in texts):
-                report.warn(r0 + 1, None, f"Baris {r0 + 1} (baris jumlah) diabaikan.")
+            before = grid[r0][:first_value]
+            if any(is_summary_label(v) for v in before):
+                report.warn(
+                    r0 + 1, None, f"Baris {r0 + 1} adalah baris ringkasan (jumlah); diabaikan."
+                )
                 continue
             report.error(
                 r0 + 1,
@@ -563,11 +889,7 @@ def _read_table(
 
     idx = np.flatnonzero(keep)
     if len(idx) == 0:
-        if not report.errors:
-            report.error(None, None, "Lembar tidak berisi baris data.")
         return schema.empty_records()
-
-    title = read_title(grid, table.header_row)
 
     def take(col: Column | None) -> np.ndarray:
         if col is None:
@@ -638,7 +960,9 @@ def _read_table(
     records = _validate(records, table, report)
     if report.errors:
         return schema.empty_records()
-    return _with_capaian(records, table, settings, report)
+    records = _with_capaian(records, table, settings, report)
+    records["lembar"] = report.sheet
+    return records
 
 
 def _blank_issues(
@@ -887,9 +1211,30 @@ def _numbers(
     out[is_num] = vals[is_num].astype(float)
     rest = np.flatnonzero(~is_num & (vals != ""))
     cache: dict[str, Any] = {}
+    # The sheet's own capaian is recomputed anyway: what it cannot give is only a warning.
+    problem = report.warn if col.field == "capaian" else report.error
     for k in rest:
         v = vals[k]
         row = rows[idx[k]] + 1
+        cell = f"sel {col.letter}{row}"
+        if isinstance(v, NoValue):
+            problem(
+                row,
+                col.header,
+                f"Rumus tanpa nilai tersimpan ({cell}): buka dan simpan file di Excel atau "
+                "LibreOffice, lalu unggah lagi.",
+            )
+            failed[k] = col.field != "capaian"
+            continue
+        if is_error_text(v):
+            problem(
+                row,
+                col.header,
+                f"Nilai galat '{_text(v)}' ({cell}): perbaiki rumusnya atau isi angkanya; "
+                "galat bukan berarti belum dilaporkan.",
+            )
+            failed[k] = col.field != "capaian"
+            continue
         if type(v) is str:
             a = cache.get(v)
             if a is None:
@@ -897,14 +1242,17 @@ def _numbers(
             if a.kind == "kosong":
                 continue
             if a.kind == "salah":
-                report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
+                report.error(row, col.header, f"'{_text(v)}' bukan angka ({cell}).")
                 failed[k] = True
                 continue
             if a.note:
                 report.warn(row, col.header, f"Sel {col.letter}{row}: {a.note}")
             out[k] = a.value
-        elif v is not None:  # bool, date, time: not a number a person would write here
-            report.error(row, col.header, f"'{_text(v)}' bukan angka (sel {col.letter}{row}).")
+        elif isinstance(v, bool):
+            report.error(row, col.header, f"Nilai benar/salah '{_text(v)}' bukan angka ({cell}).")
+            failed[k] = True
+        elif v is not None:  # a date or time: not a number a person would write here
+            report.error(row, col.header, f"Tanggal/waktu '{_text(v)}' bukan angka ({cell}).")
             failed[k] = True
     percent = [r for (r, c) in table.sheet.percent if c == col.index]
     if percent:
@@ -1027,7 +1375,13 @@ def _with_capaian(
                 f"{_fmt(computed[k])} (sel {col.letter if col else ''}{row}); yang dipakai hasil "
                 "hitung.",
             )
-    cols = [*schema.RECORD_COLUMNS, *schema.ANGGARAN_COLUMNS, "capaian_catatan", "baris"]
+    cols = [
+        *schema.RECORD_COLUMNS,
+        *schema.ANGGARAN_COLUMNS,
+        "capaian_catatan",
+        *(["melampaui_target"] if "melampaui_target" in out.columns else []),
+        "baris",
+    ]
     return out.reindex(columns=cols)
 
 

@@ -1,19 +1,31 @@
-"""Spreadsheet bytes to cell grids, safely: type, size and unpack limits, merges, percent cells.
+"""Spreadsheet bytes to cell grids, safely: type, size and unpack limits, merges, cell facts.
 
-This module stays light (standard library and python-calamine only) so that the command line can
-start parsing a file in a thread while pandas and pandera are still being imported.
+Two walls stand between a file and the process that asked for it. First, before any parser
+sees the file, the archive is checked (declared and real unpacked sizes, damage, encryption)
+and every sheet's XML is streamed through expat (kinerja.xmlscan) to find its used area, which
+is refused when too large. Second, the spreadsheet parser (python-calamine) runs in a child
+process with a memory ceiling (kinerja.isolate): a file that gets past the scan can end that
+child, never the app server or the command line. The Book that comes back holds plain grids.
+
+This module stays light (standard library, python-calamine, xlrd) so that the child starts
+fast and the command line can read files while pandas is still being imported.
 """
 
 from __future__ import annotations
 
 import io
-import re
+import struct
 import zipfile
+import zlib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import python_calamine as pc
+import xlrd
+
+from kinerja import isolate, xmlscan
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_UNPACKED_BYTES = 200 * 1024 * 1024
@@ -21,8 +33,6 @@ MAX_ROWS = 200_000
 # A sheet's used area (rows x columns) is allocated densely by the parser; bound it.
 MAX_CELLS = 20_000_000
 _CHUNK = 1 << 20
-
-KINDS = ("xlsx", "xlsm", "xls", "ods")
 
 
 class WorkbookError(Exception):
@@ -33,9 +43,52 @@ class WorkbookError(Exception):
         self.message = message
 
 
+class NoValue:
+    """A formula cell whose file holds no computed value (written by a script, never opened)."""
+
+    __slots__ = ()
+
+    def __str__(self) -> str:
+        return ""
+
+    def __repr__(self) -> str:
+        return "NoValue()"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, NoValue)
+
+    def __hash__(self) -> int:
+        return 0
+
+
+class CellError(str):
+    """A cached error value ("#DIV/0!", "#REF!", "#N/A" ...): never a number, never blank."""
+
+    __slots__ = ()
+
+
+# Error literals as spreadsheet programs show them; LibreOffice also writes "Err:502".
+ERROR_TEXTS = frozenset(
+    {"#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA"}
+)
+
+
+def is_error_text(value: object) -> bool:
+    """True for a cell that shows a spreadsheet error value, cached or typed as text."""
+    if isinstance(value, CellError):
+        return True
+    if not isinstance(value, str):
+        return False
+    s = value.strip().upper()
+    return s in ERROR_TEXTS or (s.startswith("ERR:") and s[4:].isdigit())
+
+
 @dataclass
 class Sheet:
-    """One sheet as a grid: rows[0] is spreadsheet row 1, rows[r][0] is column A."""
+    """One sheet as a grid: rows[0] is spreadsheet row 1, rows[r][0] is column A.
+
+    A formula cell without a saved value holds NoValue(), a cached error a CellError.
+    """
 
     name: str
     rows: list[list[Any]]
@@ -49,6 +102,26 @@ class Sheet:
     @property
     def width(self) -> int:
         return max((len(r) for r in self.rows), default=0)
+
+
+@dataclass
+class Book:
+    """An opened workbook: its visible and hidden worksheets, each visible one as a grid."""
+
+    name: str
+    kind: str
+    sheet_names: list[str]
+    hidden: set[str]
+    sheets: dict[str, Sheet]
+
+    def sheet(self, name: str) -> Sheet:
+        """The grid of one visible sheet."""
+        try:
+            return self.sheets[name]
+        except KeyError:
+            raise WorkbookError(
+                f"Lembar '{name}' tidak dibaca (tersembunyi atau tidak ada)."
+            ) from None
 
 
 def col_letter(index: int) -> str:
@@ -69,209 +142,109 @@ def col_index(letters: str) -> int:
     return n - 1
 
 
-def _mb(n: int) -> str:
-    return f"{n / (1024 * 1024):.0f} MB"
+def mb(n: int) -> str:
+    """A size in MB, Indonesian style: 22334668 -> "21,3 MB", 20971520 -> "20 MB"."""
+    value = n / (1024 * 1024)
+    text = f"{value:.1f}".replace(".", ",")
+    return (text[:-2] if text.endswith(",0") else text) + " MB"
+
+
+def _ribuan(n: int) -> str:
+    return f"{n:,}".replace(",", ".")
+
+
+_ENCRYPTED = (
+    "File terenkripsi atau berkata sandi: buka proteksinya di Excel atau LibreOffice, simpan, "
+    "lalu unggah lagi."
+)
+_DAMAGED = (
+    "File rusak: isi arsip spreadsheet tidak utuh ({why}). Simpan ulang file di Excel atau "
+    "LibreOffice."
+)
+_OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 
 def sniff(data: bytes) -> str | None:
-    """The spreadsheet kind of some bytes, by content (never by file name); None if none."""
-    if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
+    """The spreadsheet kind of some bytes, by content (never by file name); None if none.
+
+    Raises WorkbookError for an encrypted or password-protected file, which has a kind of
+    its own that nobody can read without the password.
+    """
+    if data[:8] == _OLE_MAGIC:
+        if "EncryptedPackage".encode("utf-16-le") in data:
+            raise WorkbookError(_ENCRYPTED)  # an encrypted .xlsx is an OLE container
         return "xls"
     if data[:4] != b"PK\x03\x04":
         return None
     try:
         with zipfile.ZipFile(io.BytesIO(data)) as zf:
             names = set(zf.namelist())
+            if any(i.flag_bits & 0x1 for i in zf.infolist()):
+                raise WorkbookError(_ENCRYPTED)
             if "mimetype" in names:
                 mime = zf.read("mimetype")[:100]
                 return "ods" if b"opendocument.spreadsheet" in mime else None
             if "[Content_Types].xml" in names and "xl/workbook.xml" in names:
-                ct = zf.read("[Content_Types].xml")
-                if len(ct) > 1_000_000:
+                if zf.getinfo("[Content_Types].xml").file_size > 1_000_000:
                     return None
+                ct = zf.read("[Content_Types].xml")
                 return "xlsm" if b"macroEnabled" in ct else "xlsx"
-    except (zipfile.BadZipFile, OSError, ValueError):
+    except WorkbookError:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, NotImplementedError):
         return None
     return None
 
 
-class Book:
-    """An opened workbook: sheet names, and each sheet's grid loaded on demand (cached)."""
+# --- the first wall: limits, checked before the parser sees the file -----------------------
 
-    def __init__(self, data: bytes, kind: str, name: str) -> None:
-        self.data = data
-        self.kind = kind
-        self.name = name
-        self._xlsx_parts: dict[str, str] = {}
-        self._percent_styles: set[int] = set()
-        self._prescan()
+
+@dataclass
+class _Scan:
+    """What the pre-scan learnt: sheet facts by name (None for a kind with no XML)."""
+
+    sheets: dict[str, xmlscan.SheetScan] = field(default_factory=dict)
+
+
+class _Budget:
+    """Counts what really unpacks, whatever the archive declares."""
+
+    def __init__(self) -> None:
+        self.left = MAX_UNPACKED_BYTES
+
+    def stream(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
         try:
-            self._wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
-        except Exception as exc:  # calamine raises several types for damaged files
-            raise WorkbookError(f"File tidak dapat dibaca sebagai spreadsheet ({exc}).") from exc
-        self.sheet_names: list[str] = []
-        self.hidden: set[str] = set()
-        for meta in self._wb.sheets_metadata:
-            if str(meta.typ) != "SheetTypeEnum.WorkSheet":
-                continue
-            self.sheet_names.append(meta.name)
-            if str(meta.visible) != "SheetVisibleEnum.Visible":
-                self.hidden.add(meta.name)
-        self._cache: dict[str, Sheet] = {}
-
-    # -- limits, checked before the parser sees the file ----------------------------------
-
-    def _prescan(self) -> None:
-        if self.kind in ("xlsx", "xlsm", "ods"):
-            self._prescan_zip()
-
-    def _prescan_zip(self) -> None:
-        try:
-            zf = zipfile.ZipFile(io.BytesIO(self.data))
-        except zipfile.BadZipFile as exc:
-            raise WorkbookError("File rusak: arsip spreadsheet tidak dapat dibuka.") from exc
-        with zf:
-            infos = zf.infolist()
-            declared = sum(i.file_size for i in infos)
-            if declared > MAX_UNPACKED_BYTES:
-                raise WorkbookError(
-                    f"File ditolak: isinya terurai menjadi {_mb(declared)}, lebih dari batas "
-                    f"{_mb(MAX_UNPACKED_BYTES)}."
-                )
-            if self.kind == "ods":
-                self._scan_ods(zf)
-            else:
-                self._scan_xlsx(zf, infos)
-
-    def _stream(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> Any:
-        """Yield an entry's bytes in chunks, counting what is really unpacked against budget."""
-        with zf.open(info) as fh:
-            while True:
-                chunk = fh.read(_CHUNK)
-                if not chunk:
-                    return
-                budget[0] -= len(chunk)
-                if budget[0] < 0:
-                    raise WorkbookError(
-                        f"File ditolak: isinya terurai lebih dari batas {_mb(MAX_UNPACKED_BYTES)}."
-                    )
-                yield chunk
-
-    def _scan_xlsx(self, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
-        budget = [MAX_UNPACKED_BYTES]
-        names = {i.filename: i for i in infos}
-        styles = names.get("xl/styles.xml")
-        if styles is not None:
-            xml = b"".join(self._stream(zf, styles, budget))
-            self._percent_styles = _percent_styles(xml)
-        self._xlsx_parts = _sheet_parts(zf, names)
-        self._xlsx_percent: dict[str, set[tuple[int, int]]] = {}
-        pct_re = _percent_cell_regex(self._percent_styles)
-        for sheet_name, part in self._xlsx_parts.items():
-            info = names.get(part)
-            if info is None:
-                continue
-            max_row, max_col, rows_seen = 0, 0, 0
-            cells: set[tuple[int, int]] = set()
-            carry = b""
-            for chunk in self._stream(zf, info, budget):
-                buf = carry + chunk
-                cut = buf.rfind(b"<")
-                if cut <= 0:
-                    carry = buf
-                    continue
-                body, carry = buf[:cut], buf[cut:]
-                rows_seen += body.count(b"<row")
-                found = _ROW_R.findall(body)
-                if found:
-                    max_row = max(max_row, max(map(int, found)))
-                wide = set(_WIDE_COL.findall(body))
-                if wide:
-                    max_col = max(max_col, max(col_index(w.decode()) for w in wide))
-                if pct_re is not None:
-                    for m in pct_re.finditer(body):
-                        cells.add((int(m[2]) - 1, col_index(m[1].decode())))
-            height = max(max_row, rows_seen)
-            _check_size(sheet_name, height, max(max_col + 1, 26))
-            self._xlsx_percent[sheet_name] = cells
-        # The other parts the parser reads (shared strings above all): count what they really
-        # unpack to, since declared sizes can lie.
-        parts = set(self._xlsx_parts.values()) | {"xl/styles.xml"}
-        for info in infos:
-            name = info.filename
-            if name.startswith("xl/") and name.endswith(".xml") and name not in parts:
-                for _ in self._stream(zf, info, budget):
-                    pass
-
-    def _scan_ods(self, zf: zipfile.ZipFile) -> None:
-        budget = [MAX_UNPACKED_BYTES]
-        try:
-            info = zf.getinfo("content.xml")
-        except KeyError as exc:
-            raise WorkbookError("File .ods rusak: content.xml tidak ada.") from exc
-        filled_rows = 0
-        pct = False
-        carry = b""
-        for chunk in self._stream(zf, info, budget):
-            buf = carry + chunk
-            end = buf.rfind(b"</table:table-row>")
-            if end < 0:
-                carry = buf
-                continue
-            cut = end + len(b"</table:table-row>")
-            body, carry = buf[:cut], buf[cut:]
-            pct = pct or b'value-type="percentage"' in body
-            filled_rows += _ods_filled(body)
-        filled_rows += _ods_filled(carry)
-        if filled_rows > MAX_CELLS:
-            raise WorkbookError(
-                f"File ditolak: sel berulang di lembar .ods terurai menjadi lebih dari "
-                f"{_ribuan(MAX_CELLS)} sel."
-            )
-        self._ods_has_percent = pct or b'value-type="percentage"' in carry
-
-    # -- sheets ------------------------------------------------------------------------------
-
-    def sheet(self, name: str) -> Sheet:
-        """The grid of one sheet (cached); raises WorkbookError when it is too large."""
-        if name in self._cache:
-            return self._cache[name]
-        try:
-            ws = self._wb.get_sheet_by_name(name)
-            start, end = ws.start, ws.end
-            if start is not None and end is not None:
-                _check_size(name, end[0] + 1, end[1] + 1)
-            rows = ws.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
-            merges_raw = ws.merged_cell_ranges or []
+            with zf.open(info) as fh:
+                while chunk := fh.read(_CHUNK):
+                    self.left -= len(chunk)
+                    if self.left < 0:
+                        raise WorkbookError(
+                            "File ditolak: isinya terurai lebih dari batas "
+                            f"{mb(MAX_UNPACKED_BYTES)}."
+                        )
+                    yield chunk
         except WorkbookError:
             raise
-        except Exception as exc:
-            raise WorkbookError(f"Lembar '{name}' tidak dapat dibaca ({exc}).") from exc
-        if len(rows) > MAX_ROWS:
-            raise WorkbookError(f"Lembar '{name}' ditolak: lebih dari {_ribuan(MAX_ROWS)} baris.")
-        merges = [(a[0], a[1], b[0], b[1]) for a, b in merges_raw]
-        sheet = Sheet(name=name, rows=rows, merges=merges, percent=self._percent_cells(name))
-        self._cache[name] = sheet
-        return sheet
+        except RuntimeError as exc:  # zipfile: "File ... is encrypted, password required"
+            raise WorkbookError(_ENCRYPTED) from exc
+        except (zipfile.BadZipFile, zlib.error, EOFError, NotImplementedError, OSError) as exc:
+            why = _why(exc)
+            raise WorkbookError(_DAMAGED.format(why=f"bagian '{info.filename}': {why}")) from exc
 
-    def load_all(self) -> None:
-        """Parse every visible sheet now (the command line does this in a background thread)."""
-        for name in self.sheet_names:
-            if name not in self.hidden:
-                self.sheet(name)
-
-    def _percent_cells(self, name: str) -> set[tuple[int, int]]:
-        if self.kind in ("xlsx", "xlsm"):
-            return getattr(self, "_xlsx_percent", {}).get(name, set())
-        if self.kind == "xls":
-            return _xls_percent(self.data, name)
-        if self.kind == "ods" and getattr(self, "_ods_has_percent", False):
-            return _ods_percent(self.data, name)
-        return set()
+    def read(self, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+        return b"".join(self.stream(zf, info))
 
 
-def _ribuan(n: int) -> str:
-    return f"{n:,}".replace(",", ".")
+def _why(exc: BaseException) -> str:
+    if isinstance(exc, zipfile.BadZipFile) and "CRC" in str(exc):
+        return "CRC tidak cocok"
+    if isinstance(exc, zlib.error):
+        return "data terkompresi rusak"
+    if isinstance(exc, EOFError):
+        return "data terpotong"
+    if isinstance(exc, NotImplementedError):
+        return "metode kompresi tidak dikenal"
+    return "arsip tidak sah"
 
 
 def _check_size(sheet: str, height: int, width: int) -> None:
@@ -283,119 +256,259 @@ def _check_size(sheet: str, height: int, width: int) -> None:
     if height * width > MAX_CELLS:
         raise WorkbookError(
             f"Lembar '{sheet}' ditolak: area terpakai {_ribuan(height)} baris x "
-            f"{_ribuan(width)} kolom terlalu besar."
+            f"{_ribuan(width)} kolom terlalu besar (batas {_ribuan(MAX_CELLS)} sel)."
         )
 
 
-_ROW_R = re.compile(rb'<row\b[^>]*?\br="(\d+)"')
-_WIDE_COL = re.compile(rb'\sr="([A-Z]{2,3})\d')
-
-
-def _percent_styles(styles_xml: bytes) -> set[int]:
-    """Indexes of cellXfs whose number format shows a percentage (built-ins 9, 10, or a '%')."""
-    custom = {
-        int(m[1])
-        for m in re.finditer(
-            rb'<numFmt\b[^>]*numFmtId="(\d+)"[^>]*formatCode="([^"]*)"', styles_xml
+def _scan_error(sheet: str | None, exc: xmlscan.ScanError, ods: bool = False) -> WorkbookError:
+    sheet = getattr(exc, "sheet", None) or sheet
+    if isinstance(exc, xmlscan.TooManyRows):
+        how = "dengan baris berulang " if ods else ""
+        return WorkbookError(
+            f"Lembar '{sheet}' ditolak: {how}lebih dari batas {_ribuan(MAX_ROWS)} baris."
         )
-        if b"%" in m[2].replace(b"\\%", b"").replace(b'"%"', b"%")
-    }
-    pct_ids = {9, 10} | custom
-    block = re.search(rb"<cellXfs\b[^>]*>(.*?)</cellXfs>", styles_xml, re.S)
-    if not block:
-        return set()
-    out = set()
-    for i, m in enumerate(re.finditer(rb"<xf\b([^>]*)", block[1])):
-        fid = re.search(rb'numFmtId="(\d+)"', m[1])
-        if fid and int(fid[1]) in pct_ids:
-            out.add(i)
-    return out
+    if isinstance(exc, xmlscan.TooManyCells):
+        how = "sel berulang terurai menjadi " if ods else "area terpakai "
+        return WorkbookError(
+            f"Lembar '{sheet}' ditolak: {how}{_ribuan(exc.height)} baris x "
+            f"{_ribuan(exc.width)} kolom, terlalu besar (batas {_ribuan(MAX_CELLS)} sel)."
+        )
+    return WorkbookError(exc.message)
 
 
-def _percent_cell_regex(styles: set[int]) -> re.Pattern[bytes] | None:
-    if not styles:
-        return None
-    alt = b"|".join(str(s).encode() for s in sorted(styles))
-    return re.compile(rb'<c\b(?=[^>]*?\bs="(?:' + alt + rb')")[^>]*?\br="([A-Z]+)(\d+)"')
-
-
-def _sheet_parts(zf: zipfile.ZipFile, names: dict[str, zipfile.ZipInfo]) -> dict[str, str]:
-    """Sheet name -> part path inside an xlsx, from workbook.xml and its relationships."""
+def _prescan(data: bytes, kind: str) -> _Scan:
+    if kind == "xls":
+        return _Scan()
     try:
-        wb = zf.read("xl/workbook.xml")
-        rels = (
-            zf.read("xl/_rels/workbook.xml.rels") if "xl/_rels/workbook.xml.rels" in names else b""
-        )
-    except KeyError:
-        return {}
-    targets = {}
-    for m in re.finditer(rb"<Relationship\b([^>]*)/?>", rels):
-        rid = re.search(rb'\bId="([^"]+)"', m[1])
-        tgt = re.search(rb'\bTarget="([^"]+)"', m[1])
-        if rid and tgt:
-            t = tgt[1].decode()
-            t = t.lstrip("/") if t.startswith("/") else "xl/" + t
-            targets[rid[1].decode()] = t
-    out = {}
-    for m in re.finditer(rb"<(?:\w+:)?sheet\b([^>]*)/?>", wb):
-        nm = re.search(rb'\bname="([^"]*)"', m[1])
-        rid = re.search(rb'\br:id="([^"]+)"|\b\w+:id="([^"]+)"', m[1])
-        if nm and rid:
-            key = (rid[1] or rid[2]).decode()
-            if key in targets:
-                out[_xml_unescape(nm[1].decode())] = targets[key]
-    return out
+        zf = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, OSError, ValueError) as exc:
+        raise WorkbookError(_DAMAGED.format(why="arsip tidak dapat dibuka")) from exc
+    with zf:
+        infos = zf.infolist()
+        declared = sum(i.file_size for i in infos)
+        if declared > MAX_UNPACKED_BYTES:
+            raise WorkbookError(
+                f"File ditolak: isinya terurai menjadi {mb(declared)}, lebih dari batas "
+                f"{mb(MAX_UNPACKED_BYTES)}."
+            )
+        budget = _Budget()
+        scan = _scan_ods(zf, budget) if kind == "ods" else _scan_xlsx(zf, budget)
+        # Every other part is unpacked too: its real size counts, and damage shows here and
+        # not later inside the parser.
+        for info in infos:
+            if info.filename not in scan.read_parts:
+                for _ in budget.stream(zf, info):
+                    pass
+    return scan.result
 
 
-def _xml_unescape(s: str) -> str:
-    return (
-        s.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
-    ).replace("&amp;", "&")
+@dataclass
+class _ScanRun:
+    result: _Scan
+    read_parts: set[str]
 
 
-_ODS_REPEAT_ROW = re.compile(
-    rb'<table:table-row\b[^>]*number-rows-repeated="(\d+)"[^>]*>(.*?)</table:table-row>', re.S
-)
-_ODS_CELL = re.compile(
-    rb"<table:(?:covered-)?table-cell\b([^>]*?)(/>|>(.*?)</table:(?:covered-)?table-cell>)", re.S
-)
-_ODS_COLS_REPEATED = re.compile(rb'number-columns-repeated="(\d+)"')
-_ODS_REPEAT_CELL = re.compile(
-    rb'<table:table-cell\b([^>]*number-columns-repeated="(\d+)"[^>]*)(/>|>(.*?)</table:table-cell>)',
-    re.S,
-)
+def _scan_xlsx(zf: zipfile.ZipFile, budget: _Budget) -> _ScanRun:
+    names = {i.filename: i for i in zf.infolist()}
+    read: set[str] = set()
+
+    def part(name: str) -> bytes | None:
+        info = names.get(name)
+        if info is None:
+            return None
+        read.add(name)
+        return budget.read(zf, info)
+
+    try:
+        workbook_xml = part("xl/workbook.xml") or b""
+        refs = xmlscan.xlsx_sheets(workbook_xml, part("xl/_rels/workbook.xml.rels"))
+        styles = part("xl/styles.xml")
+        percent_styles = xmlscan.xlsx_percent_styles(styles) if styles else set()
+    except xmlscan.ScanError as exc:
+        raise WorkbookError(exc.message) from exc
+    out = _Scan()
+    for ref in refs:
+        info = names.get(ref.part or "")
+        if info is None or ref.part in read:
+            continue
+        read.add(info.filename)
+        try:
+            scan = xmlscan.scan_xlsx_sheet(
+                budget.stream(zf, info), info.filename, percent_styles, MAX_ROWS
+            )
+        except xmlscan.ScanError as exc:
+            raise _scan_error(ref.name, exc) from exc
+        _check_size(ref.name, scan.height, scan.width)
+        out.sheets[ref.name] = scan
+    return _ScanRun(out, read)
 
 
-def _ods_content_width(row_xml: bytes) -> int:
-    """Cells with a value in one row, counting column repeats (empty repeats are free)."""
-    width = 0
-    for m in _ODS_CELL.finditer(row_xml):
-        if b"office:value" in m[1] or (m[3] and b"<text:p" in m[3]):
-            rep = _ODS_COLS_REPEATED.search(m[1])
-            width += int(rep[1]) if rep else 1
-    return width
+def _scan_ods(zf: zipfile.ZipFile, budget: _Budget) -> _ScanRun:
+    try:
+        info = zf.getinfo("content.xml")
+    except KeyError as exc:
+        raise WorkbookError("File .ods rusak: content.xml tidak ada.") from exc
+    try:
+        tables = xmlscan.scan_ods(budget.stream(zf, info), MAX_ROWS, MAX_CELLS)
+    except (xmlscan.TooManyRows, xmlscan.TooManyCells) as exc:
+        raise _scan_error(None, exc, ods=True) from exc
+    except xmlscan.ScanError as exc:
+        raise WorkbookError(exc.message) from exc
+    for name, scan in tables.items():
+        _check_size(name, scan.height, scan.width)
+    return _ScanRun(_Scan(tables), {"content.xml"})
 
 
-def _ods_filled(xml: bytes) -> int:
-    """Cells that repeated rows and columns with content expand to (a bomb measure).
+# --- parsing (inside the child process) -----------------------------------------------------
 
-    LibreOffice writes trailing empty rows and cells as huge repeats; only repeats that carry
-    a value count.
+
+def open_unguarded(data: bytes, kind: str, name: str) -> Book:
+    """Scan, then parse every visible worksheet into a Book, in this process.
+
+    Only for a process that may die: load() runs it in a child with a memory ceiling.
     """
-    total = 0
-    for m in _ODS_REPEAT_ROW.finditer(xml):
-        width = _ods_content_width(m[2])
-        if width:
-            total += int(m[1]) * width
-    for m in _ODS_REPEAT_CELL.finditer(xml):
-        if b"office:value" in m[1] or (m[4] and b"<text:p" in m[4]):
-            total += int(m[2])
-    return total
+    scan = _prescan(data, kind)
+    try:
+        wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
+    except Exception as exc:  # calamine raises several types for damaged files
+        raise _calamine_error(exc) from exc
+    sheet_names: list[str] = []
+    hidden: set[str] = set()
+    for meta in wb.sheets_metadata:
+        if meta.typ != pc.SheetTypeEnum.WorkSheet:
+            continue
+        sheet_names.append(meta.name)
+        if meta.visible != pc.SheetVisibleEnum.Visible:
+            hidden.add(meta.name)
+    xls_cells = _xls_cells(data) if kind == "xls" else {}
+    sheets: dict[str, Sheet] = {}
+    for sheet_name in sheet_names:
+        if sheet_name in hidden:
+            continue
+        facts = scan.sheets.get(sheet_name) or xls_cells.get(sheet_name)
+        sheets[sheet_name] = _read_sheet(wb, sheet_name, facts)
+        if kind == "xls":
+            sheets[sheet_name].percent = _xls_percent(data, sheet_name)
+    return Book(name, kind, sheet_names, hidden, sheets)
+
+
+def _calamine_error(exc: BaseException) -> WorkbookError:
+    text = str(exc).lower()
+    if "password" in text or "encrypt" in text:
+        return WorkbookError(_ENCRYPTED)
+    return WorkbookError(
+        "File rusak: tidak dapat dibaca sebagai spreadsheet. Simpan ulang file di Excel atau "
+        "LibreOffice."
+    )
+
+
+def _read_sheet(wb: Any, name: str, facts: xmlscan.SheetScan | None) -> Sheet:
+    try:
+        ws = wb.get_sheet_by_name(name)
+        start, end = ws.start, ws.end
+        if start is not None and end is not None:
+            _check_size(name, end[0] + 1, end[1] + 1)
+        rows = ws.to_python(skip_empty_area=False, nrows=MAX_ROWS + 1)
+        merges_raw = ws.merged_cell_ranges or []
+    except WorkbookError:
+        raise
+    except Exception as exc:
+        raise WorkbookError(
+            f"Lembar '{name}' tidak dapat dibaca: isinya rusak. Simpan ulang file di Excel atau "
+            "LibreOffice."
+        ) from exc
+    if len(rows) > MAX_ROWS:
+        raise WorkbookError(f"Lembar '{name}' ditolak: lebih dari {_ribuan(MAX_ROWS)} baris.")
+    merges = [(a[0], a[1], b[0], b[1]) for a, b in merges_raw]
+    percent: set[tuple[int, int]] = set()
+    if facts is not None:
+        percent = facts.percent
+        _mark(rows, facts.no_value, lambda _: NoValue())
+        _mark(rows, facts.errors.keys(), lambda pos: CellError(facts.errors[pos]))
+    return Sheet(name=name, rows=rows, merges=merges, percent=percent)
+
+
+def _mark(rows: list[list[Any]], cells: Any, make: Any) -> None:
+    """Put a marker where the parser left a blank that is not one (formulas, errors)."""
+    for pos in cells:
+        r, c = pos
+        if r >= len(rows):
+            continue
+        row = rows[r]
+        if c >= len(row):
+            row.extend([""] * (c + 1 - len(row)))
+        if row[c] == "" or row[c] is None:
+            row[c] = make(pos)
+
+
+# .xls (BIFF8): calamine reads the values; formulas without a saved result and error values
+# come from the records themselves.
+_BIFF_ERRORS = {
+    0x00: "#NULL!",
+    0x07: "#DIV/0!",
+    0x0F: "#VALUE!",
+    0x17: "#REF!",
+    0x1D: "#NAME?",
+    0x24: "#NUM!",
+    0x2A: "#N/A",
+}
+
+
+def _xls_cells(data: bytes) -> dict[str, xmlscan.SheetScan]:
+    """Per sheet of an .xls: formula cells with no saved result, and error values."""
+    from xlrd import compdoc
+
+    try:
+        stream = compdoc.CompDoc(data).get_named_stream("Workbook")
+    except Exception:
+        return {}
+    if not stream:
+        return {}
+    sheets: list[tuple[int, str]] = []
+    pos = 0
+    n = len(stream)
+    while pos + 4 <= n:  # the globals: BOUNDSHEET records until the first EOF
+        rtype, size = struct.unpack_from("<HH", stream, pos)
+        body = stream[pos + 4 : pos + 4 + size]
+        pos += 4 + size
+        if rtype == 0x0085 and size >= 8:
+            offset = struct.unpack_from("<I", body)[0]
+            cch, flags = body[6], body[7]
+            raw = body[8:]
+            name = (
+                raw[: cch * 2].decode("utf-16-le", "replace")
+                if flags & 1
+                else (raw[:cch].decode("latin-1"))
+            )
+            sheets.append((offset, name))
+        elif rtype == 0x000A:
+            break
+    out: dict[str, xmlscan.SheetScan] = {}
+    for offset, name in sheets:
+        facts = xmlscan.SheetScan()
+        pos = offset
+        while pos + 4 <= n:
+            rtype, size = struct.unpack_from("<HH", stream, pos)
+            body = stream[pos + 4 : pos + 4 + size]
+            pos += 4 + size
+            if rtype == 0x000A:  # EOF of this sheet
+                break
+            if rtype == 0x0006 and size >= 14:  # FORMULA: row, col, xf, result (8 bytes)
+                row, col = struct.unpack_from("<HH", body)
+                result = body[6:14]
+                if result[6:8] == b"\xff\xff":
+                    if result[0] == 3:  # an empty result: what a script writes, never computed
+                        facts.no_value.add((row, col))
+                    elif result[0] == 2:
+                        facts.errors[(row, col)] = _BIFF_ERRORS.get(result[2], "#VALUE!")
+            elif rtype == 0x0205 and size >= 8 and body[7] == 1:  # BOOLERR holding an error
+                row, col = struct.unpack_from("<HH", body)
+                facts.errors[(row, col)] = _BIFF_ERRORS.get(body[6], "#VALUE!")
+        out[name] = facts
+    return out
 
 
 def _xls_percent(data: bytes, name: str) -> set[tuple[int, int]]:
-    import xlrd
-
     try:
         book = xlrd.open_workbook(file_contents=data, formatting_info=True, on_demand=True)
     except Exception:
@@ -403,7 +516,7 @@ def _xls_percent(data: bytes, name: str) -> set[tuple[int, int]]:
     pct_xf = {
         i
         for i, xf in enumerate(book.xf_list)
-        if "%" in getattr(book.format_map.get(xf.format_key), "format_str", "")
+        if xmlscan.is_percent_format(getattr(book.format_map.get(xf.format_key), "format_str", ""))
     }
     if not pct_xf:
         return set()
@@ -419,73 +532,80 @@ def _xls_percent(data: bytes, name: str) -> set[tuple[int, int]]:
     return out
 
 
-def _ods_percent(data: bytes, name: str) -> set[tuple[int, int]]:
-    import xml.etree.ElementTree as ET
-
-    ns_t = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
-    ns_o = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
-    out: set[tuple[int, int]] = set()
-    with zipfile.ZipFile(io.BytesIO(data)) as zf, zf.open("content.xml") as fh:
-        in_table = False
-        row = 0
-        col = 0
-        for event, el in ET.iterparse(fh, events=("start", "end")):
-            tag = el.tag
-            if event == "start":
-                if tag == f"{{{ns_t}}}table":
-                    in_table = el.get(f"{{{ns_t}}}name") == name
-                    row = 0
-                elif in_table and tag == f"{{{ns_t}}}table-row":
-                    col = 0
-                continue
-            if not in_table:
-                if tag == f"{{{ns_t}}}table-row":
-                    el.clear()
-                continue
-            if tag in (f"{{{ns_t}}}table-cell", f"{{{ns_t}}}covered-table-cell"):
-                rep = int(el.get(f"{{{ns_t}}}number-columns-repeated", "1"))
-                if el.get(f"{{{ns_o}}}value-type") == "percentage":
-                    for k in range(min(rep, 1024)):
-                        out.add((row, col + k))
-                col += rep
-            elif tag == f"{{{ns_t}}}table-row":
-                row += int(el.get(f"{{{ns_t}}}number-rows-repeated", "1"))
-                el.clear()
-            elif tag == f"{{{ns_t}}}table":
-                in_table = False
-    return out
+# --- the second wall and the entry point ---------------------------------------------------
 
 
-def load(source: bytes | str | Path, filename: str | None = None) -> Book:
-    """Open a spreadsheet from bytes or a path, enforcing the limits of FORMAT.md.
-
-    Raises WorkbookError (Indonesian message) for a file that is too large, unpacks too far,
-    is not a spreadsheet, or is damaged. Nothing is parsed before the size checks pass.
-    """
+def _read_bytes(source: bytes | str | Path, filename: str | None) -> tuple[bytes, str]:
     if isinstance(source, bytes | bytearray | memoryview):
         data = bytes(source)
         name = filename or "berkas"
     else:
         path = Path(source)
-        name = filename or path.name
+        name = filename or str(source)
         try:
+            if path.is_dir():
+                raise WorkbookError(f"'{name}' adalah folder, bukan file spreadsheet.")
             size = path.stat().st_size
+            if size > MAX_FILE_BYTES:
+                raise WorkbookError(
+                    f"File ditolak: ukurannya {mb(size)}, lebih dari batas {mb(MAX_FILE_BYTES)}."
+                )
+            data = path.read_bytes()
         except OSError as exc:
-            raise WorkbookError(f"File '{name}' tidak dapat dibuka ({exc.strerror}).") from exc
-        if size > MAX_FILE_BYTES:
-            raise WorkbookError(
-                f"File ditolak: ukurannya {_mb(size)}, lebih dari batas {_mb(MAX_FILE_BYTES)}."
-            )
-        data = path.read_bytes()
+            raise WorkbookError(f"File '{name}' tidak dapat dibuka ({os_reason(exc)}).") from exc
     if len(data) > MAX_FILE_BYTES:
         raise WorkbookError(
-            f"File ditolak: ukurannya {_mb(len(data))}, lebih dari batas {_mb(MAX_FILE_BYTES)}."
+            f"File ditolak: ukurannya {mb(len(data))}, lebih dari batas {mb(MAX_FILE_BYTES)}."
         )
     if not data:
-        raise WorkbookError("File kosong.")
-    kind = sniff(data)
-    if kind is None:
-        raise WorkbookError(
-            "File ini bukan spreadsheet yang dikenali. Gunakan .xlsx, .xlsm, .xls atau .ods."
-        )
-    return Book(data, kind, name)
+        raise WorkbookError("File kosong (0 byte).")
+    return data, name
+
+
+def os_reason(exc: OSError) -> str:
+    """An operating-system error in Indonesian (never the English strerror)."""
+    import errno
+
+    return {
+        errno.ENOENT: "tidak ditemukan",
+        errno.EACCES: "izin ditolak",
+        errno.EPERM: "izin ditolak",
+        errno.EISDIR: "adalah folder",
+        errno.ENOTDIR: "jalurnya bukan folder",
+        errno.ENAMETOOLONG: "namanya terlalu panjang",
+        errno.ELOOP: "tautan berputar",
+        errno.EIO: "kesalahan baca perangkat",
+    }.get(exc.errno or 0, "kesalahan sistem berkas")
+
+
+def _open_in_child(data: bytes, kind: str, name: str) -> Book:
+    return open_unguarded(data, kind, name)
+
+
+def start_load(source: bytes | str | Path, filename: str | None = None) -> isolate.Pending:
+    """Begin reading a spreadsheet in a guarded child process; .result() gives the Book.
+
+    The file's own problems (size, type, damage) are found here at once and come back from
+    .result() as a WorkbookError, like everything the child finds.
+    """
+    try:
+        data, name = _read_bytes(source, filename)
+        kind = sniff(data)
+        if kind is None:
+            raise WorkbookError(
+                "File ini bukan spreadsheet yang dikenali. Gunakan .xlsx, .xlsm, .xls atau .ods."
+            )
+    except WorkbookError as exc:
+        return isolate.Pending.failed(exc)
+    return isolate.start(_open_in_child, data, kind, name)
+
+
+def load(source: bytes | str | Path, filename: str | None = None) -> Book:
+    """Open a spreadsheet from bytes or a path, enforcing the limits of the sheet contract.
+
+    Raises WorkbookError (Indonesian message) for a file that is too large, unpacks too far,
+    is not a spreadsheet, is encrypted or damaged, or makes the parser need more memory than
+    the ceiling (kinerja.isolate). Nothing is parsed before the size checks pass, and the
+    parsing happens in a child process.
+    """
+    return start_load(source, filename).result()

@@ -1,0 +1,437 @@
+"""Streaming scans of spreadsheet XML with expat, before any spreadsheet parser allocates.
+
+What a sheet's XML says is read as XML (any attribute order, either quote, spaces around "=",
+character references, namespace prefixes), never with regular expressions: the used area
+(rows without `r` follow the previous one, cells without `r` the previous cell), cells shown as
+a percentage, formulas without a saved value and cached error values. A DTD or entity
+declaration is refused outright (no entity expansion, no external entities).
+"""
+
+from __future__ import annotations
+
+import posixpath
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from xml.parsers import expat
+
+MAIN_NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
+STRICT_NS = "http://purl.oclc.org/ooxml/spreadsheetml/main"
+REL_NS = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+STRICT_REL_NS = "http://purl.oclc.org/ooxml/officeDocument/relationships"
+PKG_REL_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+ODS_TABLE = "urn:oasis:names:tc:opendocument:xmlns:table:1.0"
+ODS_OFFICE = "urn:oasis:names:tc:opendocument:xmlns:office:1.0"
+ODS_TEXT = "urn:oasis:names:tc:opendocument:xmlns:text:1.0"
+ODS_CALCEXT = "urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0"
+
+# Excel's limits: a reference past them is not a cell any program would show.
+XLSX_MAX_ROWS = 1_048_576
+XLSX_MAX_COLS = 16_384
+
+_SEP = " "  # expat's namespace separator: "{uri} {local}"
+
+
+class ScanError(Exception):
+    """XML that no spreadsheet program would have written; `message` is for people."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass
+class SheetScan:
+    """What the scan of one sheet found (0-based rows and columns)."""
+
+    height: int = 0  # rows up to the last one holding a cell
+    width: int = 0  # columns up to the last one holding a cell
+    cells: int = 0  # cells the used area holds once repeats are expanded (.ods)
+    percent: set[tuple[int, int]] = field(default_factory=set)
+    no_value: set[tuple[int, int]] = field(default_factory=set)  # formula, nothing saved
+    errors: dict[tuple[int, int], str] = field(default_factory=dict)  # "#DIV/0!" and friends
+
+
+def _parser() -> expat.XMLParserType:
+    p = expat.ParserCreate(namespace_separator=_SEP)
+
+    def refuse(*_: object) -> None:
+        raise ScanError("File ditolak: XML di dalamnya memuat deklarasi DTD atau entitas.")
+
+    p.StartDoctypeDeclHandler = refuse
+    p.EntityDeclHandler = refuse
+    p.SetParamEntityParsing(expat.XML_PARAM_ENTITY_PARSING_NEVER)
+    return p
+
+
+def _feed(p: expat.XMLParserType, chunks: Iterable[bytes], part: str) -> None:
+    try:
+        for chunk in chunks:
+            p.Parse(chunk, False)
+        p.Parse(b"", True)
+    except expat.ExpatError as exc:
+        raise ScanError(
+            f"File rusak: bagian '{part}' bukan XML yang sah (baris {exc.lineno}, "
+            f"{expat.ErrorString(exc.code)})."
+        ) from exc
+
+
+def _local(name: str, *uris: str) -> str | None:
+    """The local name when `name` ("{uri} {local}") is in one of uris, else None."""
+    uri, _, local = name.rpartition(_SEP)
+    return local if uri in uris else None
+
+
+# --- xlsx: workbook, relationships, styles ------------------------------------------------
+
+
+@dataclass
+class XlsxSheetRef:
+    name: str
+    part: str | None  # path inside the package
+    hidden: bool
+
+
+def xlsx_sheets(workbook_xml: bytes, rels_xml: bytes | None) -> list[XlsxSheetRef]:
+    """The sheets of workbook.xml in order, each with its part (via the relationships)."""
+    targets: dict[str, str] = {}
+    if rels_xml is not None:
+        p = _parser()
+
+        def rel(name: str, attrs: dict[str, str]) -> None:
+            if _local(name, PKG_REL_NS) == "Relationship" and attrs.get("TargetMode") != "External":
+                rid, target = attrs.get("Id"), attrs.get("Target")
+                if rid and target:
+                    targets[rid] = _resolve(target)
+
+        p.StartElementHandler = rel
+        _feed(p, [rels_xml], "xl/_rels/workbook.xml.rels")
+
+    out: list[XlsxSheetRef] = []
+    p = _parser()
+
+    def sheet(name: str, attrs: dict[str, str]) -> None:
+        if _local(name, MAIN_NS, STRICT_NS) != "sheet":
+            return
+        rid = attrs.get(f"{REL_NS}{_SEP}id") or attrs.get(f"{STRICT_REL_NS}{_SEP}id")
+        state = attrs.get("state", "visible")
+        out.append(XlsxSheetRef(attrs.get("name", ""), targets.get(rid or ""), state != "visible"))
+
+    p.StartElementHandler = sheet
+    _feed(p, [workbook_xml], "xl/workbook.xml")
+    return out
+
+
+def _resolve(target: str) -> str:
+    if target.startswith("/"):
+        return posixpath.normpath(target.lstrip("/"))
+    return posixpath.normpath(posixpath.join("xl", target))
+
+
+_QUOTED = re.compile(r'"[^"]*"|\\.|\[[^\]]*\]')
+BUILTIN_PERCENT_FORMATS = frozenset({9, 10})
+
+
+def is_percent_format(code: str) -> bool:
+    """True when a number format code shows a percentage ('0.0%'; not '"%"' or '\\%')."""
+    return "%" in _QUOTED.sub("", code)
+
+
+def xlsx_percent_styles(styles_xml: bytes) -> set[int]:
+    """Indexes of cellXfs (a cell's `s`) whose number format shows a percentage."""
+    custom: dict[int, str] = {}
+    xfs: list[int] = []
+    depth = {"cellXfs": 0}
+    p = _parser()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        local = _local(name, MAIN_NS, STRICT_NS)
+        if local == "numFmt":
+            fid = _int(attrs.get("numFmtId"))
+            if fid is not None:
+                custom[fid] = attrs.get("formatCode", "")
+        elif local == "cellXfs":
+            depth["cellXfs"] += 1
+        elif local == "xf" and depth["cellXfs"]:
+            xfs.append(_int(attrs.get("numFmtId")) or 0)
+
+    def end(name: str) -> None:
+        if _local(name, MAIN_NS, STRICT_NS) == "cellXfs":
+            depth["cellXfs"] -= 1
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    _feed(p, [styles_xml], "xl/styles.xml")
+    pct = {i for i, code in custom.items() if is_percent_format(code)}
+    pct |= BUILTIN_PERCENT_FORMATS - custom.keys()
+    return {i for i, fid in enumerate(xfs) if fid in pct}
+
+
+def _int(text: str | None) -> int | None:
+    if text is None:
+        return None
+    text = text.strip()
+    return int(text) if text.isdigit() else None
+
+
+# --- xlsx: a worksheet --------------------------------------------------------------------
+
+_COLS: dict[str, int] = {}
+_DIGITS = "0123456789"
+
+
+def _column(letters: str, ref: str) -> int:
+    col = 0
+    for ch in letters:
+        if not ("A" <= ch <= "Z"):
+            raise ScanError(f"File rusak: alamat sel '{ref[:20]}' tidak sah.")
+        col = col * 26 + ord(ch) - 64
+    if not 1 <= col <= XLSX_MAX_COLS or len(letters) > 3:
+        raise ScanError(f"File rusak: alamat sel '{ref[:20]}' di luar batas lembar.")
+    if len(_COLS) < 20_000:
+        _COLS[letters] = col - 1
+    return col - 1
+
+
+def _cell_ref(ref: str) -> tuple[int, int]:
+    """ "XFD1048576" -> (1048575, 16383); ScanError for what no program writes."""
+    ref = ref.strip()
+    letters = ref.rstrip(_DIGITS)
+    digits = ref[len(letters) :]
+    col = _COLS.get(letters)
+    if col is None:
+        col = _column(letters.upper(), ref)
+    if not digits.isascii() or not digits.isdigit():
+        raise ScanError(f"File rusak: alamat sel '{ref[:20]}' tidak sah.")
+    row = int(digits)
+    if not 1 <= row <= XLSX_MAX_ROWS:
+        raise ScanError(f"File rusak: alamat sel '{ref[:20]}' di luar batas lembar.")
+    return row - 1, col
+
+
+def scan_xlsx_sheet(
+    chunks: Iterable[bytes], part: str, percent_styles: set[int], max_rows: int
+) -> SheetScan:
+    """Stream one worksheet part: used area, percent cells, formulas without a value, errors.
+
+    Raises ScanError as soon as the rows pass max_rows, so a sheet of a million rows is
+    refused after reading the first of them.
+    """
+    out = SheetScan()
+    p = _parser()
+    row_tag = f"{MAIN_NS}{_SEP}row"
+    c_tag = f"{MAIN_NS}{_SEP}c"
+    f_tag = f"{MAIN_NS}{_SEP}f"
+    v_tag = f"{MAIN_NS}{_SEP}v"
+    strict = {f"{STRICT_NS}{_SEP}{t}": f"{MAIN_NS}{_SEP}{t}" for t in ("row", "c", "f", "v")}
+    # state: row, col, max_row, max_col, and the open cell (row, col, type, has_f, text)
+    st = {"row": -1, "col": -1, "max_row": -1, "max_col": -1}
+    cell: list[object] = [None, None, False]  # (row, col), type, has_f
+    text: list[str] = []
+
+    def close_cell() -> None:
+        pos, typ, has_f = cell[0], cell[1], cell[2]
+        value = "".join(text).strip()
+        if typ == "e" and value:
+            out.errors[pos] = value  # type: ignore[index]
+        elif has_f and not value and typ not in ("str", "inlineStr"):
+            out.no_value.add(pos)  # type: ignore[arg-type]
+        cell[0] = None
+        p.CharacterDataHandler = None
+        text.clear()
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        name = strict.get(name, name)
+        if name == c_tag:
+            if cell[0] is not None and (cell[2] or cell[1] == "e"):
+                close_cell()
+            ref = attrs.get("r")
+            if ref is not None:
+                row, col = _cell_ref(ref)
+            else:
+                row, col = max(st["row"], 0), st["col"] + 1
+                if col >= XLSX_MAX_COLS:
+                    raise ScanError("File rusak: baris memuat lebih dari 16.384 kolom.")
+            st["col"] = col
+            if row > st["max_row"]:
+                st["max_row"] = row
+            if col > st["max_col"]:
+                st["max_col"] = col
+            typ = attrs.get("t", "n")
+            if percent_styles and typ == "n":
+                s = attrs.get("s")
+                if s is not None and _int(s) in percent_styles:
+                    out.percent.add((row, col))
+            cell[0], cell[1], cell[2] = (row, col), typ, False
+        elif name == row_tag:
+            if cell[0] is not None and (cell[2] or cell[1] == "e"):
+                close_cell()
+            ref = attrs.get("r")
+            if ref is not None:
+                r = _int(ref)
+                if r is None or not 1 <= r <= XLSX_MAX_ROWS:
+                    raise ScanError(f"File rusak: nomor baris '{ref[:20]}' tidak sah.")
+                row = r - 1
+            else:
+                row = st["row"] + 1
+            st["row"], st["col"] = row, -1
+            if row > st["max_row"]:
+                st["max_row"] = row
+                if row >= max_rows:
+                    raise _TooManyRows(row + 1)
+        elif name == f_tag:
+            cell[2] = True
+        elif name == v_tag and (cell[2] or cell[1] == "e"):
+            # Only the text of <v> counts, and only where it can matter.
+            p.CharacterDataHandler = text.append
+
+    p.StartElementHandler = start
+    p.buffer_text = True
+    _feed(p, chunks, part)
+    if cell[0] is not None and (cell[2] or cell[1] == "e"):
+        close_cell()
+    out.height = st["max_row"] + 1
+    out.width = st["max_col"] + 1
+    out.cells = out.height * out.width
+    return out
+
+
+class _TooManyRows(ScanError):
+    def __init__(self, rows: int, sheet: str | None = None) -> None:
+        super().__init__(f"lebih dari {rows - 1} baris")
+        self.rows = rows
+        self.sheet = sheet
+
+
+TooManyRows = _TooManyRows
+
+
+# --- ods: content.xml ---------------------------------------------------------------------
+
+
+@dataclass
+class _OdsRow:
+    repeat: int = 1
+    col: int = 0
+    last_col: int = -1  # last column holding content
+    content_cells: int = 0
+    percent: list[int] = field(default_factory=list)
+    no_value: list[int] = field(default_factory=list)
+    errors: dict[int, str] = field(default_factory=dict)
+
+
+def scan_ods(chunks: Iterable[bytes], max_rows: int, max_cells: int) -> dict[str, SheetScan]:
+    """Stream content.xml: per table, the used area once repeats are expanded, and its cells.
+
+    LibreOffice writes runs of empty rows and cells as one element with a repeat count; only
+    the area up to the last cell with content counts (what a parser materialises). A repeat
+    that would expand past max_rows rows or max_cells cells raises before anything expands.
+    """
+    tables: dict[str, SheetScan] = {}
+    p = _parser()
+    t = f"{ODS_TABLE}{_SEP}"
+    o = f"{ODS_OFFICE}{_SEP}"
+    table_tag, row_tag = t + "table", t + "table-row"
+    cell_tag, covered_tag = t + "table-cell", t + "covered-table-cell"
+    textp_tag = f"{ODS_TEXT}{_SEP}p"
+    a_rows, a_cols = t + "number-rows-repeated", t + "number-columns-repeated"
+    a_vtype, a_formula = o + "value-type", t + "formula"
+    a_calc_vtype = f"{ODS_CALCEXT}{_SEP}value-type"
+
+    cur: dict[str, object] = {"scan": None, "row_index": 0, "row": None, "cell": None, "name": ""}
+    text: list[str] = []
+
+    def collect(data: str) -> None:
+        text.append(data)
+
+    def start(name: str, attrs: dict[str, str]) -> None:
+        if name in (cell_tag, covered_tag):
+            rep = _repeat(attrs.get(a_cols))
+            vtype = attrs.get(a_vtype)
+            cur["cell"] = {
+                "repeat": rep,
+                "content": vtype is not None,
+                "percent": vtype == "percentage",
+                "formula": a_formula in attrs and vtype is None,
+                "error": attrs.get(a_calc_vtype) == "error",
+            }
+            if cur["cell"]["error"]:  # type: ignore[index]
+                text.clear()
+                p.CharacterDataHandler = collect
+        elif name == textp_tag and cur["cell"] is not None:
+            cur["cell"]["content"] = True  # type: ignore[index]
+        elif name == row_tag:
+            cur["row"] = _OdsRow(repeat=_repeat(attrs.get(a_rows)))
+        elif name == table_tag:
+            scan = SheetScan()
+            name = attrs.get(t + "name", f"Sheet{len(tables) + 1}")
+            tables[name] = scan
+            cur["scan"], cur["row_index"], cur["name"] = scan, 0, name
+
+    def end(name: str) -> None:
+        if name in (cell_tag, covered_tag):
+            c = cur["cell"]
+            row = cur["row"]
+            cur["cell"] = None
+            if c is None or not isinstance(row, _OdsRow):
+                return
+            rep = c["repeat"]  # type: ignore[index]
+            if c["content"]:  # type: ignore[index]
+                row.last_col = row.col + rep - 1
+                row.content_cells += rep
+                if c["percent"]:  # type: ignore[index]
+                    row.percent.extend(range(row.col, row.col + min(rep, XLSX_MAX_COLS)))
+                if c["error"]:  # type: ignore[index]
+                    row.errors[row.col] = "".join(text).strip()
+            elif c["formula"]:  # type: ignore[index]
+                row.no_value.append(row.col)
+            if c["error"]:  # type: ignore[index]
+                p.CharacterDataHandler = None
+            row.col += rep
+        elif name == row_tag:
+            row = cur["row"]
+            scan = cur["scan"]
+            cur["row"] = None
+            if not isinstance(row, _OdsRow) or not isinstance(scan, SheetScan):
+                return
+            first = int(cur["row_index"])  # type: ignore[call-overload]
+            if row.last_col >= 0 or row.no_value:
+                last = first + row.repeat - 1
+                if last >= max_rows:
+                    raise _TooManyRows(last + 1, str(cur["name"]))
+                scan.height = last + 1
+                scan.width = max(scan.width, row.last_col + 1, max(row.no_value, default=-1) + 1)
+                scan.cells += row.repeat * row.content_cells
+                if scan.cells > max_cells or scan.height * scan.width > max_cells:
+                    raise _TooManyCells(scan.height, scan.width, str(cur["name"]))
+                for r in range(first, min(last + 1, first + 1024)):
+                    scan.percent.update((r, c) for c in row.percent)
+                    scan.no_value.update((r, c) for c in row.no_value)
+                    scan.errors.update({(r, c): v for c, v in row.errors.items()})
+            cur["row_index"] = first + row.repeat
+
+    p.StartElementHandler = start
+    p.EndElementHandler = end
+    p.buffer_text = True
+    _feed(p, chunks, "content.xml")
+    return tables
+
+
+def _repeat(text: str | None) -> int:
+    if text is None:
+        return 1
+    n = _int(text)
+    if n is None or n < 1:
+        raise ScanError(f"File rusak: jumlah ulang '{text[:20]}' tidak sah.")
+    return n
+
+
+class _TooManyCells(ScanError):
+    def __init__(self, height: int, width: int, sheet: str | None = None) -> None:
+        super().__init__(f"{height} x {width}")
+        self.height = height
+        self.width = width
+        self.sheet = sheet
+
+
+TooManyCells = _TooManyCells
