@@ -365,6 +365,7 @@ def _build_table(
     two_rows = not sub_is_data and any(
         (sub_periods[c] and top_fields[c] in value_fields)
         or (top_periods[c] and sub_fields[c] in value_fields)
+        or (top_fields[c] == "pagu" and sub_fields[c] == "realisasi")
         for c in range(width)
     )
     if two_rows:
@@ -481,7 +482,7 @@ def _bidang_in(s: str) -> str | None:
     if m := _TITLE_BIDANG_PLAIN.match(s):
         return _title_case(m[1])
     if (m := _TITLE_BIDANG_INNER.search(s)) and m[1].strip():
-        return _title_case("Bidang " + m[1].strip())
+        return "Bidang " + _title_case(m[1].strip())
     return None
 
 

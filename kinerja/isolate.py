@@ -44,6 +44,9 @@ def _vm_size() -> int:
 
 
 def _child(conn: Connection, fn: Callable[..., Any], args: tuple[Any, ...], limit: int) -> None:
+    import faulthandler
+
+    faulthandler.disable()  # an abort here is expected and reported by the parent, quietly
     try:
         if limit:
             ceiling = _vm_size() + limit

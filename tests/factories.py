@@ -570,3 +570,80 @@ def long_rows(n: int, *, bidang: str = "Bidang Perindustrian", tahun: int = 2023
             ]
         )
     return rows
+
+
+# --- raw packages: XML spelled exactly as a test needs it -----------------------------------
+
+_RAW_STYLES_DEFAULT = (
+    '<?xml version="1.0" encoding="UTF-8"?>'
+    '<styleSheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+    '<cellXfs count="1"><xf numFmtId="0"/></cellXfs></styleSheet>'
+)
+
+
+def raw_xlsx(
+    sheet_data: str,
+    *,
+    styles: str | None = None,
+    root_attrs: str = 'xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main"',
+    sheet_xml: str | None = None,
+    compress: int = zipfile.ZIP_DEFLATED,
+) -> bytes:
+    """A one-sheet .xlsx whose sheet XML holds ``sheet_data`` inside <sheetData> as written
+    (quotes, attribute order, missing r attributes: whatever the test spells), or the whole
+    ``sheet_xml``; ``styles`` replaces styles.xml."""
+    body = sheet_xml or (
+        '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+        f"<worksheet {root_attrs}><sheetData>{sheet_data}</sheetData></worksheet>"
+    )
+    ct = _CONTENT_TYPES.replace(
+        "</Types>",
+        '<Override PartName="/xl/styles.xml" ContentType="application/vnd.openxmlformats-'
+        'officedocument.spreadsheetml.styles+xml"/></Types>',
+    )
+    rels = _WORKBOOK_RELS.replace(
+        "</Relationships>",
+        '<Relationship Id="rId9" Type="http://schemas.openxmlformats.org/officeDocument/2006/'
+        'relationships/styles" Target="styles.xml"/></Relationships>',
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", compress) as z:
+        z.writestr("[Content_Types].xml", ct)
+        z.writestr("_rels/.rels", _ROOT_RELS)
+        z.writestr("xl/workbook.xml", _WORKBOOK)
+        z.writestr("xl/_rels/workbook.xml.rels", rels)
+        z.writestr("xl/styles.xml", styles or _RAW_STYLES_DEFAULT)
+        z.writestr("xl/worksheets/sheet1.xml", body)
+    return buf.getvalue()
+
+
+def inline(ref: str, text: str, quote: str = '"') -> str:
+    """An inline-string cell."""
+    q = quote
+    return f"<c r={q}{ref}{q} t={q}inlineStr{q}><is><t>{text}</t></is></c>"
+
+
+def raw_ods(table_xml: str, name: str = "Data") -> bytes:
+    """A one-table .ods whose table XML is ``table_xml`` as written."""
+    content = (
+        '<?xml version="1.0" encoding="UTF-8"?>'
+        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
+        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
+        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
+        f'<office:body><office:spreadsheet><table:table table:name="{name}">'
+        f"{table_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
+    )
+    manifest = (
+        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
+        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
+        '<manifest:file-entry manifest:full-path="/" '
+        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
+        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
+        "</manifest:manifest>"
+    )
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
+        zf.writestr("META-INF/manifest.xml", manifest)
+        zf.writestr("content.xml", content)
+    return buf.getvalue()

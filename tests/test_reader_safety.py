@@ -1,0 +1,312 @@
+"""No file can stop the process: the XML scan, the memory-limited child, damaged archives."""
+
+from __future__ import annotations
+
+import io
+import zipfile
+from pathlib import Path
+
+import pytest
+
+from kinerja import ingest, isolate, workbook, xmlscan
+from tests import factories as f
+
+HEAD = f.inline("A1", "Indikator Kinerja") + f.inline("B1", "Target")
+DATA_ROW = '<row r="2">' + f.inline("A2", "Jumlah IKM") + '<c r="B2"><v>120</v></c></row>'
+
+
+def read(data: bytes, name: str = "lembar.xlsx", **defaults: object) -> ingest.IngestResult:
+    base = {"bidang": "Bidang Perindustrian", "tahun": 2023, "periode": "TW I"} | defaults
+    return ingest.read(data, filename=name, defaults=ingest.Defaults(**base))  # type: ignore[arg-type]
+
+
+class _ParserMustNotRun:
+    """Stands in for python-calamine: the test fails if the parser is reached."""
+
+    class CalamineWorkbook:
+        @staticmethod
+        def from_filelike(*_: object) -> None:
+            raise AssertionError("the parser ran on a file the scan should have refused")
+
+
+# Valid XML that spells the far cell differently: each must be refused by the scan.
+FAR_CELLS = {
+    "single quotes": f"<row r='1'>{f.inline('A1', 'Indikator Kinerja', chr(39))}</row>"
+    "<row r='1048576'><c r='XFD1048576'><v>1</v></c></row>",
+    "spaces around =": '<row r = "1">' + HEAD + "</row>"
+    '<row r =\t"1048576" ><c  r = "XFD1048576" ><v>1</v></c></row>',
+    "attribute order, other attrs": '<row spans="1:2" r="1">' + HEAD + "</row>"
+    '<row ht="15" customHeight="1" r="900000"><c s="0" t="n" r="XFD900000"><v>1</v></c></row>',
+    "character reference": '<row r="1">' + HEAD + "</row>"
+    '<row r="&#49;048576"><c r="&#88;FD1048576"><v>1</v></c></row>',
+    "rows without r": '<row r="1">' + HEAD + "</row>" + "<row><c><v>1</v></c></row>" * 200_001,
+    "cells without r": '<row r="1">'
+    + HEAD
+    + '</row><row r="2000">'
+    + "<c><v>1</v></c>" * 16_000
+    + "</row>",
+    "namespace prefix": "",  # built below
+}
+
+
+def _far_cell(case: str) -> bytes:
+    if case == "namespace prefix":
+        xml = (
+            '<?xml version="1.0"?><x:worksheet '
+            'xmlns:x="http://schemas.openxmlformats.org/spreadsheetml/2006/main"><x:sheetData>'
+            '<x:row r="1"><x:c r="A1" t="inlineStr"><x:is><x:t>Indikator Kinerja</x:t></x:is>'
+            '</x:c></x:row><x:row r="1048576"><x:c r="XFD1048576"><x:v>1</x:v></x:c></x:row>'
+            "</x:sheetData></x:worksheet>"
+        )
+        return f.raw_xlsx("", sheet_xml=xml)
+    return f.raw_xlsx(FAR_CELLS[case])
+
+
+@pytest.mark.parametrize("case", sorted(FAR_CELLS))
+def test_far_cells_however_spelled_are_refused_before_the_parser(
+    case: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(workbook, "pc", _ParserMustNotRun)
+    res = read(_far_cell(case))
+    assert not res.valid
+    msg = res.report.errors[0].message
+    assert "ditolak" in msg and ("baris" in msg or "kolom" in msg), msg
+
+
+def test_dtd_and_entities_are_refused() -> None:
+    xml = (
+        '<?xml version="1.0"?><!DOCTYPE worksheet [<!ENTITY big "1048576">]>'
+        '<worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml/2006/main">'
+        '<sheetData><row r="&big;"><c r="A1"><v>1</v></c></row></sheetData></worksheet>'
+    )
+    res = read(f.raw_xlsx("", sheet_xml=xml))
+    assert not res.valid and "DTD" in res.report.errors[0].message
+
+
+def test_ods_million_empty_rows_before_one_value_is_refused_before_the_parser(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    bomb = f.raw_ods(
+        '<table:table-row><table:table-cell office:value-type="string"><text:p>Indikator'
+        "</text:p></table:table-cell></table:table-row>"
+        '<table:table-row table:number-rows-repeated="1000000"><table:table-cell/>'
+        '</table:table-row><table:table-row><table:table-cell office:value-type="float" '
+        'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
+    )
+    assert len(bomb) < 2000
+    monkeypatch.setattr(workbook, "pc", _ParserMustNotRun)
+    res = read(bomb, name="bom.ods")
+    assert not res.valid and "baris" in res.report.errors[0].message
+
+
+def test_ods_trailing_empty_repeats_as_libreoffice_writes_them_are_free() -> None:
+    rows = [["Indikator Kinerja", "Target", "Realisasi"], ["Jumlah IKM", 10, 9]]
+    data = f.ods(rows)
+    # LibreOffice closes every sheet with a huge run of empty rows and cells.
+    tail = (
+        '<table:table-row table:number-rows-repeated="1048570">'
+        '<table:table-cell table:number-columns-repeated="16384"/></table:table-row>'
+    )
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            payload = src.read(info)
+            if info.filename == "content.xml":
+                payload = payload.replace(b"</table:table>", tail.encode() + b"</table:table>")
+            dst.writestr(info, payload)
+    res = read(out.getvalue(), name="lo.ods")
+    assert res.valid, res.report.errors
+    assert res.records["realisasi"].tolist() == [9.0]
+
+
+def test_the_second_wall_a_file_past_the_scan_ends_only_the_child(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Pretend the scan missed the far cell: calamine then asks for 512 GiB in the child."""
+
+    def blind_scan(chunks, part, percent_styles, max_rows):  # type: ignore[no-untyped-def]
+        for _ in chunks:
+            pass
+        return xmlscan.SheetScan()
+
+    monkeypatch.setattr(xmlscan, "scan_xlsx_sheet", blind_scan)
+    monkeypatch.setattr(workbook, "_check_size", lambda *a: None)  # and the second size check
+    res = read(f.far_cell_xlsx())
+    assert not res.valid
+    assert "memori" in res.report.errors[0].message
+    # This process is alive and still reads the next file.
+    assert read(f.xlsx([["Indikator Kinerja", "Target"], ["Jumlah IKM", 5]])).valid
+
+
+def test_child_memory_ceiling_refuses_a_parse_that_grows_past_it() -> None:
+    with pytest.raises(workbook.WorkbookError, match="memori"):
+        isolate.start(_allocate, limit_mb=64).result()
+
+
+def _allocate() -> int:
+    block = bytearray(512 * 1024 * 1024)  # past a 64 MB ceiling: MemoryError in the child
+    return len(block)
+
+
+def test_a_legitimate_200000_row_sheet_still_reads() -> None:
+    rows = "".join(
+        f'<row r="{r}">' + f.inline(f"A{r}", f"Indikator {r}") + f'<c r="B{r}"><v>{r}</v></c>'
+        f'<c r="C{r}"><v>{r}</v></c></row>'
+        for r in range(2, 200_001)
+    )
+    head = '<row r="1">' + HEAD + f.inline("C1", "Realisasi") + "</row>"
+    res = read(f.raw_xlsx(head + rows), periode="Tahunan")
+    assert res.valid, res.report.errors[:3]
+    assert len(res.records) == 199_999
+
+
+# --- percent formats read from styles.xml as XML ---------------------------------------------
+
+_PCT_SHEET = (
+    '<row r="1">'
+    + f.inline("A1", "Indikator Kinerja")
+    + f.inline("B1", "Satuan")
+    + f.inline("C1", "Target")
+    + f.inline("D1", "Realisasi")
+    + "</row>"
+    '<row r="2">'
+    + f.inline("A2", "Tingkat partisipasi")
+    + f.inline("B2", "%")
+    + '<c r="C2" s="1"><v>0.6</v></c><c r="D2" s="1"><v>0.555</v></c></row>'
+)
+
+
+@pytest.mark.parametrize(
+    "numfmt",
+    [
+        '<numFmt numFmtId="164" formatCode="0.0%"/>',
+        '<numFmt formatCode="0.0%" numFmtId="164"/>',
+        "<numFmt formatCode='0.0%' numFmtId='164'/>",
+        '<numFmt numFmtId = "164" formatCode = "0.0&#37;" />',
+    ],
+)
+def test_percent_styles_are_parsed_as_xml(numfmt: str) -> None:
+    styles = (
+        "<styleSheet xmlns='http://schemas.openxmlformats.org/spreadsheetml/2006/main'>"
+        f"<numFmts count='1'>{numfmt}</numFmts>"
+        "<cellXfs count='2'><xf numFmtId='0'/><xf applyNumberFormat='1' numFmtId='164'/>"
+        "</cellXfs></styleSheet>"
+    )
+    res = read(f.raw_xlsx(_PCT_SHEET, styles=styles))
+    assert res.valid, res.report.errors
+    assert res.records[["target", "realisasi"]].iloc[0].tolist() == pytest.approx([60, 55.5])
+
+
+@pytest.mark.parametrize(
+    ("code", "percent"),
+    [("0%", True), ("0.00%", True), ('0.0"%"', False), ("0\\%", False), ("#,##0", False)],
+)
+def test_percent_format_codes(code: str, percent: bool) -> None:
+    assert xmlscan.is_percent_format(code) is percent
+
+
+# --- one bad file never hides the others -----------------------------------------------------
+
+
+def _good() -> bytes:
+    return f.xlsx([["Indikator Kinerja", "Target", "Realisasi"], ["Jumlah IKM", 10, 9]])
+
+
+def _stored_then_corrupt(data: bytes, how: str) -> bytes:
+    src = zipfile.ZipFile(io.BytesIO(data))
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            dst.writestr(info.filename, src.read(info))
+    raw = bytearray(out.getvalue())
+    with zipfile.ZipFile(io.BytesIO(bytes(raw))) as zf:
+        info = zf.getinfo("xl/worksheets/sheet1.xml")
+    name_len = len(info.filename.encode())
+    extra_len = int.from_bytes(raw[info.header_offset + 28 : info.header_offset + 30], "little")
+    start = info.header_offset + 30 + name_len + extra_len
+    if how == "crc":
+        # the central directory's CRC is what zipfile checks against
+        pos = raw.find(info.filename.encode(), raw.find(b"PK\x01\x02"))
+        while pos > 0:
+            hdr = pos - 46
+            if raw[hdr : hdr + 4] == b"PK\x01\x02":
+                raw[hdr + 16] ^= 0xFF
+                break
+            pos = raw.find(info.filename.encode(), pos + 1)
+    elif how == "deflate":
+        for k in range(start + 2, start + min(info.compress_size, 40)):
+            raw[k] ^= 0x5A
+    elif how == "sizes":
+        pos = raw.find(info.filename.encode(), raw.find(b"PK\x01\x02"))
+        hdr = pos - 46
+        raw[hdr + 24 : hdr + 28] = (10).to_bytes(4, "little")  # declares 10 bytes unpacked
+    return bytes(raw)
+
+
+def _zipcrypto(data: bytes) -> bytes:
+    raw = bytearray(data)
+    # set the "encrypted" flag bit on every entry (local headers and central directory)
+    for sig, off in ((b"PK\x03\x04", 6), (b"PK\x01\x02", 8)):
+        pos = raw.find(sig)
+        while pos >= 0:
+            raw[pos + off] |= 0x01
+            pos = raw.find(sig, pos + 4)
+    return bytes(raw)
+
+
+def _ole_encrypted() -> bytes:
+    head = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 504
+    return head + "EncryptionInfo".encode("utf-16-le") + "EncryptedPackage".encode("utf-16-le")
+
+
+@pytest.mark.parametrize(
+    ("make", "needle"),
+    [
+        (lambda: _stored_then_corrupt(_good(), "crc"), "rusak"),
+        (lambda: _stored_then_corrupt(_good(), "deflate"), "rusak"),
+        (lambda: _stored_then_corrupt(_good(), "sizes"), "rusak"),
+        (lambda: _zipcrypto(_good()), "terenkripsi"),
+        (_ole_encrypted, "terenkripsi"),
+        (lambda: b"PK\x03\x04" + b"\x00" * 100, "bukan spreadsheet"),
+        (lambda: b"", "kosong"),
+    ],
+    ids=[
+        "bad-crc",
+        "broken-deflate",
+        "lying-sizes",
+        "zipcrypto",
+        "encrypted-ooxml",
+        "junk",
+        "empty",
+    ],
+)
+def test_damaged_and_encrypted_files_have_their_own_message(make, needle: str) -> None:  # type: ignore[no-untyped-def]
+    res = read(make())
+    assert not res.valid
+    msg = res.report.errors[0].message
+    assert needle in msg, msg
+    assert "tak terduga" not in msg and "Error" not in msg
+
+
+def test_a_directory_is_reported_as_a_folder(tmp_path: Path) -> None:
+    res = ingest.read(tmp_path)
+    assert not res.valid and "folder" in res.report.errors[0].message
+
+
+def test_a_missing_file_is_said_in_indonesian(tmp_path: Path) -> None:
+    res = ingest.read(tmp_path / "tidak-ada.xlsx")
+    msg = res.report.errors[0].message
+    assert "tidak ditemukan" in msg and "No such file" not in msg
+
+
+def test_size_message_shows_the_real_size(tmp_path: Path) -> None:
+    p = tmp_path / "besar.xlsx"
+    p.write_bytes(b"\0" * int(21.3 * 1024 * 1024))
+    msg = ingest.read(p).report.errors[0].message
+    assert "21,3 MB" in msg and "batas 20 MB" in msg
+
+
+def test_sizes_in_mb_are_indonesian() -> None:
+    assert workbook.mb(20 * 1024 * 1024) == "20 MB"
+    assert workbook.mb(int(21.3 * 1024 * 1024)) == "21,3 MB"
