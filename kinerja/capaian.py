@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import math
 import numbers
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
+from fractions import Fraction
 from typing import Any, TypeAlias
 
 import numpy as np
@@ -132,6 +133,20 @@ SETTINGS_BAWAAN = Settings()
 _SEN = Decimal("0.01")
 _SETENGAH_SEN = Decimal("0.005")
 
+DEKAT_TIE = 1e-9
+"""Relative distance from a half cent within which a value is rounded on its exact decimal.
+
+A capaian float lies within a few ulp (about 1e-15 relative) of the exact quotient of the
+decimals that were read, so only a float this close to x,xx5 can show a different cent than
+the exact value; every other row is rounded on the float, vectorised.
+"""
+
+Rasio: TypeAlias = tuple[int, int]
+"""An exact rational number as (numerator, denominator), the denominator positive."""
+
+_TETAP, _NAIK, _SELISIH, _RASIO = 0, 1, 2, 3
+"""How a row's capaian was found: a fixed value (0, 100, the cap, empty) or a formula."""
+
 
 def _tampil_ge(x: np.ndarray, batas: float) -> np.ndarray:
     """True where x as shown (2 decimals, half up, like format_angka) is >= batas; NaN is False.
@@ -157,6 +172,110 @@ def _tampil_gt(x: np.ndarray, batas: float) -> np.ndarray:
     return _tampil_ge(x, float(sen))
 
 
+def _desimal(x: float) -> Rasio:
+    """The decimal a float was read from, exactly: its shortest repr (200.189, not 200.1889...)."""
+    return Decimal(repr(float(x))).as_integer_ratio()
+
+
+def _setengah_naik(n: int, d: int) -> int:
+    """n / d (d > 0) rounded to a whole number, ties away from zero (ROUND_HALF_UP)."""
+    q = (2 * abs(n) + d) // (2 * d)
+    return q if n >= 0 else -q
+
+
+def _bulat_sen(
+    nilai: np.ndarray, tepat: Callable[[int], Rasio], skala: np.ndarray | None = None
+) -> np.ndarray:
+    """nilai rounded half up to 2 decimals on its exact value: whole cents as float, NaN kept.
+
+    Rows whose float lies within DEKAT_TIE (relative to skala, default |nilai|) of a half cent
+    take their exact value from tepat(row position); the rest are rounded on the float.
+    """
+    with np.errstate(invalid="ignore", over="ignore"):
+        sen = nilai * 100
+        ukuran = np.abs(sen) if skala is None else np.maximum(np.abs(sen), np.abs(skala) * 100)
+        dekat = np.abs(sen - np.floor(sen) - 0.5) <= DEKAT_TIE * np.maximum(ukuran, 1.0)
+        hasil = np.round(sen)
+    for i in np.flatnonzero(dekat).tolist():
+        n, d = tepat(i)
+        hasil[i] = _setengah_naik(100 * n, d)
+    return hasil / 100 + 0.0  # + 0.0 turns -0.0 into 0.0
+
+
+def _rumus_float(rumus: int, t: float, r: float) -> float:
+    """One formula on floats, with compute_capaian's operations in its order."""
+    if rumus == _NAIK:
+        return r / t * 100
+    if rumus == _SELISIH:
+        return (2 * t - r) / t * 100
+    return t / r * 100 if r != 0 else math.nan
+
+
+def _rumus_tepat(rumus: int, t: Rasio, r: Rasio) -> Rasio:
+    """One formula on exact target (> 0) and realisasi; selisih is never below 0."""
+    (tn, td), (rn, rd) = t, r
+    if rumus == _NAIK:
+        n, d = 100 * rn * td, rd * tn
+    elif rumus == _SELISIH:
+        n, d = max(100 * (2 * tn * rd - rn * td), 0), tn * rd
+    else:
+        n, d = 100 * tn * rd, td * rn
+    return (n, d) if d > 0 else (-n, -d)
+
+
+def _batasi(x: Rasio, batas: float | None) -> Rasio:
+    """x capped at batas (settings.batas_capaian, None for no cap), exactly."""
+    if batas is None:
+        return x
+    b = _desimal(batas)
+    return b if x[0] * b[1] > b[0] * x[1] else x
+
+
+def _tepat_dari_rumus(
+    capaian: np.ndarray,
+    rumus: np.ndarray,
+    pasangan: Callable[[int], tuple[Rasio, Rasio]],
+    batas: float | None,
+) -> Callable[[int], Rasio]:
+    """Exact capaian of a row whose formula is known; pasangan gives its exact (target,
+    realisasi)."""
+
+    def tepat(i: int) -> Rasio:
+        k = int(rumus[i])
+        if k == _TETAP:
+            return _desimal(capaian[i])
+        t, r = pasangan(i)
+        return _batasi(_rumus_tepat(k, t, r), batas)
+
+    return tepat
+
+
+def _tepat_dari_capaian(
+    capaian: np.ndarray,
+    target: np.ndarray,
+    realisasi: np.ndarray,
+    arah: np.ndarray,
+    settings: Settings | None,
+) -> Callable[[int], Rasio]:
+    """Exact capaian of a row that carries its capaian: the formula whose float reproduces it
+    bit for bit (for arah turun the settings' rumus first), else the capaian's own decimal."""
+    if settings is None or settings.rumus_turun == "selisih":
+        turun: tuple[int, ...] = (_SELISIH, _RASIO)
+    else:
+        turun = (_RASIO, _SELISIH)
+    urutan = {"naik": (_NAIK,), "turun": turun}
+
+    def tepat(i: int) -> Rasio:
+        c, t, r = float(capaian[i]), float(target[i]), float(realisasi[i])
+        if t > 0 and math.isfinite(t) and math.isfinite(r):
+            for k in urutan.get(arah[i], ()):
+                if _rumus_float(k, t, r) == c:
+                    return _rumus_tepat(k, _desimal(t), _desimal(r))
+        return _desimal(c)
+
+    return tepat
+
+
 def _float(values: Nilai) -> np.ndarray:
     series = (
         values if isinstance(values, pd.Series) else pd.Series(np.asarray(values, dtype=object))
@@ -168,7 +287,73 @@ def _index(values: Nilai, n: int) -> pd.Index:
     return values.index if isinstance(values, pd.Series) else pd.RangeIndex(n)
 
 
+def _arah(arah: Nilai | str, n: int) -> np.ndarray:
+    """arah per row as an object array; missing is naik (FORMAT.md)."""
+    if isinstance(arah, str):
+        return np.full(n, arah, dtype=object)
+    a = np.asarray(arah, dtype=object)
+    if len(a) != n:
+        raise ValueError("arah harus sama panjang dengan target")
+    return np.where(pd.isna(a), "naik", a)
+
+
 # --- capaian ------------------------------------------------------------------------------
+
+
+def _hitung(
+    target: Nilai, realisasi: Nilai, arah: Nilai | str, settings: Settings
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """compute_capaian's work as arrays: target, realisasi, capaian, catatan and rumus per row."""
+    t = _float(target)
+    r = _float(realisasi)
+    n = len(t)
+    if len(r) != n:
+        raise ValueError("target dan realisasi harus sama panjang")
+    a = _arah(arah, n)
+    naik = a == "naik"
+    turun = a == "turun"
+
+    capaian = np.full(n, np.nan)
+    catatan = np.full(n, None, dtype=object)
+    rumus = np.full(n, _TETAP, dtype=np.int8)
+    todo = np.ones(n, dtype=bool)
+
+    def tandai(
+        mask: np.ndarray, nilai: float | np.ndarray, teks: str | None, kode: int = _TETAP
+    ) -> None:
+        # Rules are applied in order of priority: a row takes the first rule that matches.
+        m = todo & mask
+        capaian[m] = nilai[m] if isinstance(nilai, np.ndarray) else nilai
+        catatan[m] = teks
+        rumus[m] = kode
+        todo[m] = False
+
+    with np.errstate(all="ignore"):
+        rasio_naik = r / t * 100
+        selisih = (2 * t - r) / t * 100
+        rasio_turun = t / r * 100
+
+    tandai(~(naik | turun), np.nan, "arah tidak dikenal: capaian tidak dapat dihitung")
+    tandai(np.isnan(t), np.nan, "target belum diisi")
+    tandai(t < 0, np.nan, "target negatif: capaian tidak dapat dihitung")
+    tandai(np.isnan(r), np.nan, "realisasi belum dilaporkan")
+    tandai(naik & (t == 0), np.nan, "target 0: capaian tidak dapat dihitung")
+    tandai(naik, rasio_naik, None, _NAIK)
+    tandai(turun & (t == 0) & (r == 0), 100.0, "target 0 dan realisasi 0 (arah turun): capaian 100")
+    tandai(turun & (t == 0), 0.0, "target 0 dan realisasi bukan 0 (arah turun): capaian 0")
+    if settings.rumus_turun == "selisih":
+        tandai(selisih < 0, 0.0, "realisasi lebih dari dua kali target (arah turun): capaian 0")
+        tandai(turun, selisih, None, _SELISIH)
+    else:
+        tandai(r == 0, np.nan, "realisasi 0: rumus rasio tidak dapat dihitung")
+        tandai(turun, rasio_turun, None, _RASIO)
+
+    cap = settings.batas_capaian
+    if cap is not None:
+        lebih = capaian > cap
+        capaian[lebih] = cap
+        catatan[lebih] = f"capaian dibatasi {format_angka(cap)}% (setelan batas capaian)"
+    return t, r, capaian, catatan, rumus
 
 
 def compute_capaian(
@@ -183,61 +368,10 @@ def compute_capaian(
     None), indexed like target. arah is "naik"/"turun" per row or one for all; missing arah is
     naik. naik: realisasi / target x 100; turun: settings.rumus_turun; target 0 & naik: empty;
     target 0 & turun: 100 when realisasi is 0, else 0; realisasi missing: empty. The optional
-    cap settings.batas_capaian applies last.
+    cap settings.batas_capaian applies last. For the value as shown use capaian_tampil.
     """
-    t = _float(target)
-    r = _float(realisasi)
-    n = len(t)
-    if len(r) != n:
-        raise ValueError("target dan realisasi harus sama panjang")
-    if isinstance(arah, str):
-        a = np.full(n, arah, dtype=object)
-    else:
-        a = np.asarray(arah, dtype=object)
-        if len(a) != n:
-            raise ValueError("arah harus sama panjang dengan target")
-    a = np.where(pd.isna(a), "naik", a)  # FORMAT.md: arah defaults to naik
-    naik = a == "naik"
-    turun = a == "turun"
-
-    capaian = np.full(n, np.nan)
-    catatan = np.full(n, None, dtype=object)
-    todo = np.ones(n, dtype=bool)
-
-    def tandai(mask: np.ndarray, nilai: float | np.ndarray, teks: str | None) -> None:
-        # Rules are applied in order of priority: a row takes the first rule that matches.
-        m = todo & mask
-        capaian[m] = nilai[m] if isinstance(nilai, np.ndarray) else nilai
-        catatan[m] = teks
-        todo[m] = False
-
-    with np.errstate(all="ignore"):
-        rasio_naik = r / t * 100
-        selisih = (2 * t - r) / t * 100
-        rasio_turun = t / r * 100
-
-    tandai(~(naik | turun), np.nan, "arah tidak dikenal: capaian tidak dapat dihitung")
-    tandai(np.isnan(t), np.nan, "target belum diisi")
-    tandai(t < 0, np.nan, "target negatif: capaian tidak dapat dihitung")
-    tandai(np.isnan(r), np.nan, "realisasi belum dilaporkan")
-    tandai(naik & (t == 0), np.nan, "target 0: capaian tidak dapat dihitung")
-    tandai(naik, rasio_naik, None)
-    tandai(turun & (t == 0) & (r == 0), 100.0, "target 0 dan realisasi 0 (arah turun): capaian 100")
-    tandai(turun & (t == 0), 0.0, "target 0 dan realisasi bukan 0 (arah turun): capaian 0")
-    if settings.rumus_turun == "selisih":
-        tandai(selisih < 0, 0.0, "realisasi lebih dari dua kali target (arah turun): capaian 0")
-        tandai(turun, selisih, None)
-    else:
-        tandai(r == 0, np.nan, "realisasi 0: rumus rasio tidak dapat dihitung")
-        tandai(turun, rasio_turun, None)
-
-    cap = settings.batas_capaian
-    if cap is not None:
-        lebih = capaian > cap
-        capaian[lebih] = cap
-        catatan[lebih] = f"capaian dibatasi {format_angka(cap)}% (setelan batas capaian)"
-
-    index = _index(target, n)
+    _, _, capaian, catatan, _ = _hitung(target, realisasi, arah, settings)
+    index = _index(target, len(capaian))
     return pd.DataFrame(
         {
             "capaian": pd.Series(capaian, index=index, dtype="float64"),
@@ -246,12 +380,40 @@ def compute_capaian(
     )
 
 
+def _tampil_dari_hitung(
+    t: np.ndarray, r: np.ndarray, capaian: np.ndarray, rumus: np.ndarray, settings: Settings
+) -> np.ndarray:
+    def pasangan(i: int) -> tuple[Rasio, Rasio]:
+        return _desimal(t[i]), _desimal(r[i])
+
+    return _bulat_sen(capaian, _tepat_dari_rumus(capaian, rumus, pasangan, settings.batas_capaian))
+
+
+def capaian_tampil(
+    target: Nilai,
+    realisasi: Nilai,
+    arah: Nilai | str,
+    settings: Settings = SETTINGS_BAWAAN,
+) -> np.ndarray:
+    """Capaian (%) as shown: a float array of 2-decimal values (91.0, 119.17), NaN where empty.
+
+    compute_capaian's capaian rounded half up on its exact decimal value, not on the binary
+    float: target and realisasi are the decimals they were read as (the float's repr), so
+    220 / 200,189 is exactly 90,995 and shows 91,00 (the float 90.99499999999999 would show
+    90,99). Predikat and "melampaui target" are judged on this value.
+    """
+    t, r, capaian, _, rumus = _hitung(target, realisasi, arah, settings)
+    return _tampil_dari_hitung(t, r, capaian, rumus, settings)
+
+
 def predikat(capaian: Nilai, settings: Settings = SETTINGS_BAWAAN) -> pd.Series:
     """The predikat band of each capaian (%); None where capaian is NaN.
 
     The band is judged on the value as shown, rounded half up to 2 decimals, so the table a
     reader sees agrees with its predikat: 90.995 shows 91,00 and is Sangat Tinggi, while
-    90.994 shows 90,99 and is Tinggi. Lower bounds are inclusive.
+    90.994 shows 90,99 and is Tinggi. Lower bounds are inclusive. A capaian float is taken as
+    its own decimal (repr); pass capaian_tampil's values to judge on the exact quotient of
+    target and realisasi (add_capaian and aggregate_tahunan do).
     """
     x = _float(capaian)
     out = np.full(len(x), None, dtype=object)
@@ -261,34 +423,105 @@ def predikat(capaian: Nilai, settings: Settings = SETTINGS_BAWAAN) -> pd.Series:
 
 
 def melampaui(capaian: Nilai) -> pd.Series:
-    """True where capaian as shown (2 decimals, half up) is above 100: "melampaui target"."""
+    """True where capaian as shown (2 decimals, half up) is above 100: "melampaui target".
+
+    Like predikat, a float is taken as its own decimal; pass capaian_tampil's values to judge
+    on the exact quotient of target and realisasi.
+    """
     x = _float(capaian)
     return pd.Series(_tampil_gt(x, 100.0), index=_index(capaian, len(x)), name="melampaui")
 
 
 def add_capaian(records: pd.DataFrame, settings: Settings = SETTINGS_BAWAAN) -> pd.DataFrame:
-    """A copy of records with capaian, predikat and capaian_catatan (re)computed.
+    """A copy of records with capaian, predikat, melampaui_target and capaian_catatan
+    (re)computed.
 
-    Needs target and realisasi; arah defaults to naik when the column is absent. An existing
-    capaian or predikat column is replaced in place; new ones go after realisasi.
+    Needs target and realisasi; arah defaults to naik when the column is absent. capaian keeps
+    full precision; predikat and melampaui_target (bool: capaian as shown above 100) are
+    judged on capaian_tampil's value. capaian_catatan is compute_capaian's catatan (why
+    capaian is empty or special, or the cap note; None otherwise). Existing columns are
+    replaced in place; new ones go after realisasi (capaian_catatan last).
     """
     out = records.copy()
     arah: Nilai | str = out["arah"] if "arah" in out.columns else "naik"
-    hasil = compute_capaian(out["target"], out["realisasi"], arah, settings)
-    nilai = hasil["capaian"].to_numpy()
-    pred = predikat(nilai, settings).to_numpy()
+    t, r, nilai, catatan, rumus = _hitung(out["target"], out["realisasi"], arah, settings)
+    shown = _tampil_dari_hitung(t, r, nilai, rumus, settings)
+    pred = predikat(shown, settings).to_numpy()
     # Explicit object dtype keeps None (pandas would infer str and turn None into NaN).
     kolom_baru = (
         ("capaian", pd.Series(nilai, index=out.index, dtype="float64"), "realisasi"),
         ("predikat", pd.Series(pred, index=out.index, dtype=object), "capaian"),
+        ("melampaui_target", pd.Series(shown > 100, index=out.index, dtype=bool), "predikat"),
     )
     for kolom, isi, setelah in kolom_baru:
         if kolom in out.columns:
             out[kolom] = isi
         else:
             out.insert(list(out.columns).index(setelah) + 1, kolom, isi)
-    out["capaian_catatan"] = pd.Series(hasil["catatan"].to_numpy(), index=out.index, dtype=object)
+    out["capaian_catatan"] = pd.Series(catatan, index=out.index, dtype=object)
     return out
+
+
+# --- records that already carry capaian (read back from the database) ---------------------
+
+
+def _kolom(records: pd.DataFrame, nama: str) -> np.ndarray:
+    if nama in records.columns:
+        return _float(records[nama])
+    return np.full(len(records), np.nan)
+
+
+def tampil(records: pd.DataFrame, settings: Settings | None = None) -> pd.Series:
+    """Capaian (%) as shown for records: 2-decimal floats (see capaian_tampil), NaN where empty.
+
+    For records that carry capaian (the reader's, the store's, computed earlier with the
+    agency's settings), that capaian decides the value; target, realisasi and arah only give
+    its exact decimal where the float sits on a half cent: the formula whose float reproduces
+    capaian bit for bit (for arah turun settings.rumus_turun is tried first, both when settings
+    is None), else capaian's own decimal (a cap, 100, 0). Without a capaian column it is
+    computed from target, realisasi and arah with settings (None: SETTINGS_BAWAAN).
+    """
+    n = len(records)
+    arah = _arah(records["arah"], n) if "arah" in records.columns else _arah("naik", n)
+    t, r = _kolom(records, "target"), _kolom(records, "realisasi")
+    if "capaian" in records.columns:
+        c = _float(records["capaian"])
+        nilai = _bulat_sen(c, _tepat_dari_capaian(c, t, r, arah, settings))
+    else:
+        s = settings or SETTINGS_BAWAAN
+        t, r, c, _, rumus = _hitung(t, r, arah, s)
+        nilai = _tampil_dari_hitung(t, r, c, rumus, s)
+    return pd.Series(nilai, index=records.index, dtype="float64", name="capaian_tampil")
+
+
+def melampaui_target(records: pd.DataFrame, settings: Settings | None = None) -> pd.Series:
+    """Bool per record: "melampaui target", capaian as shown (tampil) above 100.
+
+    The records' own melampaui_target column is used where it holds a value (add_capaian
+    writes it); the rest are computed from tampil(records, settings).
+    """
+    hitung = tampil(records, settings).to_numpy() > 100
+    if "melampaui_target" in records.columns:
+        ada = records["melampaui_target"]
+        hitung = np.where(ada.notna(), ada.astype(object), hitung).astype(bool)
+    return pd.Series(hitung, index=records.index, dtype=bool, name="melampaui_target")
+
+
+def catatan_capaian(records: pd.DataFrame, settings: Settings | None = None) -> pd.Series:
+    """What a record's capaian means when it is empty or special: text or None per record.
+
+    The records' own capaian_catatan column when present (NaN as None); else compute_capaian's
+    catatan from target, realisasi and arah with settings (None: SETTINGS_BAWAAN).
+    """
+    if "capaian_catatan" in records.columns:
+        col = records["capaian_catatan"].astype(object)
+        isi = col.where(col.notna(), None).to_numpy(dtype=object)
+    else:
+        n = len(records)
+        arah = _arah(records["arah"], n) if "arah" in records.columns else _arah("naik", n)
+        t, r = _kolom(records, "target"), _kolom(records, "realisasi")
+        isi = _hitung(t, r, arah, settings or SETTINGS_BAWAAN)[3]
+    return pd.Series(isi, index=records.index, dtype=object, name="capaian_catatan")
 
 
 # --- yearly aggregation -------------------------------------------------------------------
@@ -345,8 +578,10 @@ def aggregate_tahunan(
     before Semester at equal month), its target and realisasi. jumlah / rata-rata: sum / mean of
     realisasi against the sum / mean of the targets of the same reported periods (quarters when
     the indicator has any, else semesters). With nothing reported the target rests on every
-    period and realisasi is empty. Capaian is recomputed with compute_capaian; columns target,
-    realisasi, capaian, predikat, capaian_catatan, periode_dasar, agregasi.
+    period and realisasi is empty. Capaian is recomputed with compute_capaian, predikat and
+    melampaui_target judged on it as shown (exact on the decimals read, as capaian_tampil);
+    columns target, realisasi, capaian, predikat, melampaui_target, capaian_catatan,
+    periode_dasar, agregasi.
     """
     kolom_hasil = [
         *KUNCI_TAHUNAN,
@@ -354,6 +589,7 @@ def aggregate_tahunan(
         "realisasi",
         "capaian",
         "predikat",
+        "melampaui_target",
         "capaian_catatan",
         "periode_dasar",
         "agregasi",
@@ -444,15 +680,36 @@ def aggregate_tahunan(
         periode_dasar[mask] = periode.to_numpy(dtype=object)[mask]
 
     out = df.drop_duplicates("_gid").set_index("_gid").reindex(grup)[KUNCI_TAHUNAN]
-    hasil = compute_capaian(target, realisasi, out["arah"].to_numpy(), settings)
+    t, r, nilai, catatan, rumus = _hitung(target, realisasi, out["arah"].to_numpy(), settings)
+
+    # Exact target and realisasi of a year near a half cent: a sum or mean is taken over the
+    # decimals read, not over their floats (0,1 + 0,2 is 0,3).
+    gabungan = ~ada_tahunan & metode.isin(["jumlah", "rata-rata"]).to_numpy()
+    rata = (metode == "rata-rata").to_numpy()
+    anggota: dict[Any, Any] = {}
+
+    def pasangan(i: int) -> tuple[Rasio, Rasio]:
+        if not gabungan[i]:
+            return _desimal(t[i]), _desimal(r[i])
+        if not anggota:
+            anggota.update(dipakai.groupby("_gid").indices)
+        baris = dipakai.iloc[anggota[i]]
+        hasil = []
+        for kolom in ("target", "realisasi"):
+            isi = [Fraction(*_desimal(x)) for x in baris[kolom].tolist() if not math.isnan(x)]
+            jumlah = sum(isi, Fraction(0))
+            jumlah = jumlah / len(isi) if rata[i] else jumlah
+            hasil.append((jumlah.numerator, jumlah.denominator))
+        return hasil[0], hasil[1]
+
+    shown = _bulat_sen(nilai, _tepat_dari_rumus(nilai, rumus, pasangan, settings.batas_capaian))
     out = out.assign(
         target=target,
         realisasi=realisasi,
-        capaian=hasil["capaian"].to_numpy(),
-        predikat=pd.Series(
-            predikat(hasil["capaian"], settings).to_numpy(), index=grup, dtype=object
-        ),
-        capaian_catatan=pd.Series(hasil["catatan"].to_numpy(), index=grup, dtype=object),
+        capaian=nilai,
+        predikat=pd.Series(predikat(shown, settings).to_numpy(), index=grup, dtype=object),
+        melampaui_target=pd.Series(shown > 100, index=grup, dtype=bool),
+        capaian_catatan=pd.Series(catatan, index=grup, dtype=object),
         periode_dasar=pd.Series(periode_dasar, index=grup, dtype=object),
         agregasi=metode.astype(object),
     )
@@ -473,25 +730,79 @@ def serapan(pagu: Nilai, realisasi_anggaran: Nilai) -> pd.Series:
     return pd.Series(nilai, index=_index(pagu, len(p)), dtype="float64", name="serapan")
 
 
-def efisiensi(capaian: Nilai, serapan: Nilai, settings: Settings = SETTINGS_BAWAAN) -> pd.DataFrame:
+def _tepat_sendiri(x: np.ndarray) -> Callable[[int], Rasio]:
+    """Exact value of a row that has nothing but its float: the decimal it was written as."""
+    return lambda i: _desimal(x[i])
+
+
+def _tepat_serapan(s: np.ndarray, pagu: np.ndarray, ra: np.ndarray) -> Callable[[int], Rasio]:
+    """Exact serapan: realisasi anggaran / pagu x 100 on their decimals, where serapan()'s
+    float of them is the row's serapan; else serapan's own decimal."""
+
+    def tepat(i: int) -> Rasio:
+        p, r = float(pagu[i]), float(ra[i])
+        if p > 0 and r / p * 100 == s[i]:
+            (rn, rd), (pn, pd_) = _desimal(r), _desimal(p)
+            return 100 * rn * pd_, rd * pn
+        return _desimal(s[i])
+
+    return tepat
+
+
+def efisiensi(
+    capaian: Nilai,
+    serapan: Nilai,
+    settings: Settings = SETTINGS_BAWAAN,
+    *,
+    target: Nilai | None = None,
+    realisasi: Nilai | None = None,
+    arah: Nilai | str = "naik",
+    pagu: Nilai | None = None,
+    realisasi_anggaran: Nilai | None = None,
+) -> pd.DataFrame:
     """Efficiency: selisih = capaian - serapan (percentage points) and its kategori.
 
     kategori: "efisien" above +efisiensi_batas, "cukup efisien" within +-batas inclusive,
     "kurang efisien" below -batas, None when either value is missing. Judged on selisih as
-    shown (2 decimals, half up): 101,46 - 96,46 is 5,00 and cukup efisien, whatever float
-    noise the subtraction leaves.
+    shown: rounded half up to 2 decimals on its exact value, so 101,46 - 96,46 is 5,00 and
+    cukup efisien, whatever float noise the subtraction leaves. A number is exact as the
+    decimal it was written as (repr); with target, realisasi and arah capaian is exact on
+    their quotient (as tampil: the formula whose float is capaian, settings.rumus_turun first),
+    with pagu and realisasi_anggaran serapan likewise. selisih keeps full precision.
     """
     c = _float(capaian)
     s = _float(serapan)
-    if len(s) != len(c):
+    n = len(c)
+    if len(s) != n:
         raise ValueError("capaian dan serapan harus sama panjang")
     selisih = c - s
+
+    tepat_c = _tepat_sendiri(c)
+    if target is not None and realisasi is not None:
+        t, r = _float(target), _float(realisasi)
+        if len(t) != n or len(r) != n:
+            raise ValueError("target dan realisasi harus sama panjang dengan capaian")
+        tepat_c = _tepat_dari_capaian(c, t, r, _arah(arah, n), settings)
+    tepat_s = _tepat_sendiri(s)
+    if pagu is not None and realisasi_anggaran is not None:
+        p, ra = _float(pagu), _float(realisasi_anggaran)
+        if len(p) != n or len(ra) != n:
+            raise ValueError("pagu dan realisasi anggaran harus sama panjang dengan serapan")
+        tepat_s = _tepat_serapan(s, p, ra)
+
+    def tepat(i: int) -> Rasio:
+        (cn, cd), (sn, sd) = tepat_c(i), tepat_s(i)
+        return cn * sd - sn * cd, cd * sd
+
+    with np.errstate(invalid="ignore"):
+        skala = np.maximum(np.abs(c), np.abs(s))
+    shown = _bulat_sen(selisih, tepat, skala)
     batas = settings.efisiensi_batas
-    kategori = np.full(len(c), None, dtype=object)
-    kategori[~np.isnan(selisih)] = "cukup efisien"
-    kategori[_tampil_gt(selisih, batas)] = "efisien"
-    kategori[~np.isnan(selisih) & ~_tampil_ge(selisih, -batas)] = "kurang efisien"
-    index = _index(capaian, len(c))
+    kategori = np.full(n, None, dtype=object)
+    kategori[~np.isnan(shown)] = "cukup efisien"
+    kategori[_tampil_gt(shown, batas)] = "efisien"
+    kategori[~np.isnan(shown) & ~_tampil_ge(shown, -batas)] = "kurang efisien"
+    index = _index(capaian, n)
     return pd.DataFrame(
         {
             "selisih": pd.Series(selisih, index=index, dtype="float64"),

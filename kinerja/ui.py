@@ -8,7 +8,7 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from kinerja import export, ingest, schema
+from kinerja import capaian, export, ingest, schema
 from kinerja.angka import format_angka
 from kinerja.store import Store, StoreError, connect
 
@@ -52,13 +52,11 @@ def _read_cached(
     return ingest.read(data, filename=name, defaults=defaults, settings=capaian_settings())
 
 
-def capaian_settings() -> Any:
+def capaian_settings() -> capaian.Settings:
     try:
         return store().capaian_settings()
     except StoreError:
-        from kinerja.capaian import Settings
-
-        return Settings()
+        return capaian.Settings()
 
 
 def overview_metrics() -> None:
@@ -129,9 +127,18 @@ def issues_frame(result: ingest.IngestResult) -> pd.DataFrame:
 SHOWN_ROWS = 1000
 
 
+LABEL_MELAMPAUI = "Melampaui Target"
+LABEL_KETERANGAN_CAPAIAN = "Keterangan Capaian"
+
+
 def records_table(records: pd.DataFrame) -> None:
     """Records on screen, Indonesian style; the first SHOWN_ROWS (downloads carry them all)."""
-    st.dataframe(display_records(records.head(SHOWN_ROWS)), hide_index=True, width="stretch")
+    st.dataframe(
+        display_records(records.head(SHOWN_ROWS)),
+        hide_index=True,
+        width="stretch",
+        column_config={LABEL_KETERANGAN_CAPAIAN: st.column_config.TextColumn(width="medium")},
+    )
     if len(records) > SHOWN_ROWS:
         st.caption(
             f"Menampilkan {format_angka(SHOWN_ROWS)} dari {format_angka(len(records))} data."
@@ -139,20 +146,32 @@ def records_table(records: pd.DataFrame) -> None:
 
 
 def display_records(records: pd.DataFrame) -> pd.DataFrame:
-    """Records for the screen: Indonesian headers and numbers (1.234,5; 85,50)."""
+    """Records for the screen: Indonesian headers and numbers (1.234,5; 85,50).
+
+    Capaian is the value as shown (capaian.tampil: half up on the exact decimal, so 90,995
+    shows 91,00 like its predikat), followed by "Melampaui Target" ("Ya" above 100 %) and
+    "Keterangan Capaian" (why capaian is empty or special, or the cap note).
+    """
     shown = pd.DataFrame()
+    ada_capaian = "capaian" in records
+    setelah = "predikat" if "predikat" in records else "capaian"
     for key, label in export.EXPORT_COLUMNS:
-        if key not in records:
-            continue
+        if key not in records or key in ("melampaui_target", "capaian_catatan"):
+            continue  # the two are shown beside predikat, computed where records lack them
         col = records[key]
         if key in ("target", "realisasi", "pagu", "realisasi_anggaran"):
             shown[label] = [format_angka(v) for v in col]
         elif key == "capaian":
-            shown[label] = [format_angka(v, desimal=2) for v in col]
+            shown[label] = [format_angka(v, desimal=2) for v in capaian.tampil(records)]
         elif key in ("tahun", "baris"):
             shown[label] = [str(int(v)) if pd.notna(v) else "–" for v in col]
         else:
             shown[label] = col.astype("object").where(col.notna(), "–")
+        if ada_capaian and key == setelah:
+            lebih = capaian.melampaui_target(records)
+            shown[LABEL_MELAMPAUI] = ["Ya" if v else "" for v in lebih]
+            catatan = capaian.catatan_capaian(records)
+            shown[LABEL_KETERANGAN_CAPAIAN] = [v or "" for v in catatan]
     return shown
 
 

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import json
 import math
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
+from fractions import Fraction
 from typing import Any
 
 import numpy as np
 import pandas as pd
 import pytest
-from hypothesis import given
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from kinerja.angka import format_angka, format_persen, parse_angka
@@ -18,11 +19,15 @@ from kinerja.capaian import (
     Settings,
     add_capaian,
     aggregate_tahunan,
+    capaian_tampil,
+    catatan_capaian,
     compute_capaian,
     efisiensi,
     melampaui,
+    melampaui_target,
     predikat,
     serapan,
+    tampil,
 )
 
 NAN = float("nan")
@@ -328,6 +333,170 @@ def test_melampaui(capaian: float, lebih: bool) -> None:
     assert melampaui([capaian]).tolist() == [lebih]
 
 
+# --- capaian as shown: half up on the exact decimal, not on the float ---------------------
+
+
+def half_up(x: Fraction) -> Decimal:
+    """The oracle's rounding: an exact rational to 2 decimals, ties away from zero."""
+    return (Decimal(x.numerator) / Decimal(x.denominator)).quantize(
+        Decimal("0.01"), rounding=ROUND_HALF_UP
+    )
+
+
+def exact_capaian(t: str, r: str, arah: str, s: Settings) -> Fraction | None:
+    """FORMAT.md's table on the decimals as written, in exact arithmetic."""
+    ft, fr = Fraction(t), Fraction(r)
+    if arah == "naik":
+        c = None if ft == 0 else fr / ft * 100
+    elif ft == 0:
+        c = Fraction(100 if fr == 0 else 0)
+    elif s.rumus_turun == "selisih":
+        c = max((2 * ft - fr) / ft * 100, Fraction(0))
+    else:
+        c = None if fr == 0 else ft / fr * 100
+    if c is not None and s.batas_capaian is not None:
+        c = min(c, Fraction(repr(s.batas_capaian)))
+    return c
+
+
+# (target, realisasi, arah, settings, shown, predikat): exact ties whose float lies just below
+TIE_CASES = [
+    ("220", "200,189", "naik", Settings(), "91,00", "Sangat Tinggi"),  # FORMAT.md's example
+    ("8", "0,29", "naik", Settings(), "3,63", "Sangat Rendah"),
+    ("0,05", "0,0379975", "naik", Settings(), "76,00", "Tinggi"),  # exactly 75,995
+    ("0,01", "0,0109005", "turun", Settings(), "91,00", "Sangat Tinggi"),  # selisih 90,995
+    ("0,11", "0,1364055", "turun", Settings(), "76,00", "Tinggi"),  # selisih 75,995
+    ("0,03", "0,0402015", "turun", Settings(), "66,00", "Sedang"),  # selisih 65,995
+    ("0,11", "0,1639055", "turun", Settings(), "51,00", "Rendah"),  # selisih 50,995
+    ("8", "0,018", "turun", Settings(), "199,78", "Sangat Tinggi"),  # selisih 199,775
+    ("0,0090995", "0,01", "turun", RASIO, "91,00", "Sangat Tinggi"),  # rasio 90,995
+]
+
+
+def cell(text: str) -> float:
+    got = parse_angka(text)
+    assert got.value is not None
+    return got.value
+
+
+@pytest.mark.parametrize(("target", "realisasi", "arah", "settings", "shown", "band"), TIE_CASES)
+def test_ties_round_up_on_the_exact_decimal(
+    target: str, realisasi: str, arah: str, settings: Settings, shown: str, band: str
+) -> None:
+    t, r = cell(target), cell(realisasi)
+    full, _ = satu(t, r, arah, settings)
+    assert format_angka(full, 2) != shown  # the float sits below the tie: the case is real
+    got = capaian_tampil([t], [r], [arah], settings)
+    assert format_angka(got[0], 2) == shown
+    assert got[0] == float(shown.replace(",", "."))
+    out = add_capaian(pd.DataFrame({"target": [t], "realisasi": [r], "arah": [arah]}), settings)
+    assert out["capaian"].iloc[0] == full  # full precision is kept
+    assert out["predikat"].iloc[0] == band
+
+
+@pytest.mark.parametrize(
+    ("target", "realisasi", "arah", "settings", "shown", "lebih"),
+    [
+        (100.0, 100.005, "naik", Settings(), 100.01, True),  # exactly 100,005
+        (100.0, 100.004, "naik", Settings(), 100.0, False),
+        (10.0, 10.0, "naik", Settings(), 100.0, False),
+        (77.0, 102.08, "naik", Settings(batas_capaian=120.0), 120.0, True),  # the cap
+        (10.0, 12.0, "naik", Settings(batas_capaian=100.0), 100.0, False),
+        (10.0, 0.0, "turun", Settings(), 200.0, True),
+        (0.0, 0.0, "turun", Settings(), 100.0, False),
+        (0.0, 3.0, "turun", Settings(), 0.0, False),
+        (10.0, 25.0, "turun", Settings(), 0.0, False),  # selisih below 0 is 0
+        (10.0, -0.0001, "naik", Settings(), 0.0, False),  # -0,001 % shows 0,00, not -0,00
+        (0.0, 5.0, "naik", Settings(), NAN, False),  # target 0: empty
+        (10.0, NAN, "naik", Settings(), NAN, False),  # not reported: empty
+        (10.0, 0.0, "turun", RASIO, NAN, False),
+    ],
+)
+def test_capaian_tampil_and_melampaui_target(
+    target: float, realisasi: float, arah: str, settings: Settings, shown: float, lebih: bool
+) -> None:
+    got = capaian_tampil([target], [realisasi], [arah], settings)
+    assert got.dtype == np.float64
+    if math.isnan(shown):
+        assert math.isnan(got[0])
+    else:
+        assert got[0] == shown
+        assert math.copysign(1.0, got[0]) == 1.0
+    out = add_capaian(
+        pd.DataFrame({"target": [target], "realisasi": [realisasi], "arah": [arah]}), settings
+    )
+    assert out["melampaui_target"].tolist() == [lebih]
+
+
+def decimal_text(mantissa: int, places: int) -> str:
+    return str(Decimal(mantissa).scaleb(-places))
+
+
+# Short decimals as a bureau types them: up to 6 digits, up to 3 decimal places.
+short = st.builds(decimal_text, st.integers(1, 999_999), st.integers(0, 3))
+cents = st.one_of(st.sampled_from([5099, 6599, 7599, 9099, 9999, 10000]), st.integers(0, 30_000))
+
+
+def text_of(x: Fraction) -> str:
+    return str(Decimal(x.numerator) / Decimal(x.denominator))
+
+
+@given(
+    target=short,
+    k=cents,
+    arah=st.sampled_from(["naik", "turun"]),
+    rumus=st.sampled_from(["selisih", "rasio"]),
+)
+def test_generated_ties_round_half_up_and_judge_the_shown_value(
+    target: str, k: int, arah: str, rumus: str
+) -> None:
+    # capaian is exactly k/100 + 0,005 %: a tie. Realisasi (target for rasio) is built from it;
+    # every denominator is 2^a 5^b, so it is a finite decimal.
+    s = Settings(rumus_turun=rumus)
+    capaian = Fraction(2 * k + 1, 200)
+    t = Fraction(target)
+    if arah == "naik":
+        r = t * capaian / 100
+    elif rumus == "selisih":
+        r = t * (2 - capaian / 100)
+    else:  # rasio: capaian = t / r x 100
+        r, t = t, t * capaian / 100
+    assume(t > 0 and r >= 0)
+    tt, rt = text_of(t), text_of(r)
+    # the decimal must survive as text and as a float (at most 15 significant digits)
+    assume(Fraction(tt) == t and Fraction(rt) == r)
+    assume(Fraction(repr(float(tt))) == t and Fraction(repr(float(rt))) == r)
+    want = half_up(capaian)
+    assert want == Decimal(k + 1) / 100  # half up: the tie shows the upper cent
+
+    got = capaian_tampil([float(tt)], [float(rt)], [arah], s)[0]
+    assert Decimal(repr(float(got))) == want
+    frame = pd.DataFrame({"target": [float(tt)], "realisasi": [float(rt)], "arah": [arah]})
+    out = add_capaian(frame, s)
+    assert out["predikat"].tolist() == [band_of_shown(float(want), s)]
+    assert out["melampaui_target"].tolist() == [want > 100]
+
+
+@given(
+    rows=st.lists(
+        st.tuples(short, short, st.sampled_from(["naik", "turun"])), min_size=1, max_size=20
+    ),
+    rumus=st.sampled_from(["selisih", "rasio"]),
+    cap=st.sampled_from([None, 100.0, 120.0, 100.005]),
+)
+def test_capaian_tampil_matches_exact_arithmetic(
+    rows: list[tuple[str, str, str]], rumus: str, cap: float | None
+) -> None:
+    s = Settings(rumus_turun=rumus, batas_capaian=cap)
+    got = capaian_tampil(
+        [float(t) for t, _, _ in rows], [float(r) for _, r, _ in rows], [a for _, _, a in rows], s
+    )
+    for value, (t, r, a) in zip(got, rows, strict=True):
+        c = exact_capaian(t, r, a, s)
+        assert c is not None
+        assert Decimal(repr(float(value))) == half_up(c)
+
+
 # --- settings -----------------------------------------------------------------------------
 
 
@@ -414,11 +583,14 @@ def test_add_capaian_replaces_and_adds() -> None:
     cols = list(out.columns)
     assert cols.index("capaian") == cols.index("realisasi") + 1
     assert cols.index("predikat") == cols.index("capaian") + 1
+    assert cols.index("melampaui_target") == cols.index("predikat") + 1
     assert cols[-1] == "capaian_catatan"
     assert out["capaian"].tolist()[0] == 120.0
     assert math.isnan(out["capaian"].iloc[1])
     assert out["capaian"].iloc[2] == 87.5
     assert out["predikat"].tolist() == ["Sangat Tinggi", None, "Tinggi"]
+    assert out["melampaui_target"].dtype == bool
+    assert out["melampaui_target"].tolist() == [True, False, False]
     assert out["capaian_catatan"].tolist() == [None, "realisasi belum dilaporkan", None]
 
 
@@ -443,6 +615,113 @@ def test_add_capaian_uses_settings() -> None:
     out = add_capaian(df, s)
     assert out["capaian"].iloc[0] == pytest.approx(8 / 9 * 100)  # 88,89; selisih gives 87,5
     assert out["predikat"].iloc[0] == "Baik"
+
+
+# --- records read back (the store's: capaian and capaian_catatan, no melampaui_target) ----
+
+
+def stored(rows: list[tuple[float, float, str]], settings: Settings) -> pd.DataFrame:
+    """Records as the store gives them back: computed once, melampaui_target not kept."""
+    target, realisasi, arah = ([row[i] for row in rows] for i in range(3))
+    frame = pd.DataFrame({"target": target, "realisasi": realisasi, "arah": arah})
+    return add_capaian(frame, settings).drop(columns="melampaui_target")
+
+
+STORED_ROWS = [
+    (220.0, 200.189, "naik"),  # 90,995: 91,00
+    (100.0, 100.005, "naik"),  # 100,005: 100,01, melampaui
+    (0.01, 0.0109005, "turun"),  # selisih 90,995 / rasio 91,74
+    (0.0090995, 0.01, "turun"),  # rasio 90,995 / selisih 90,1
+    (77.0, 102.08, "naik"),  # 132,57, or the cap
+    (0.0, 5.0, "naik"),
+    (10.0, NAN, "naik"),
+]
+
+
+@pytest.mark.parametrize(
+    "settings", [Settings(), RASIO, Settings(batas_capaian=100.005), Settings(batas_capaian=120.0)]
+)
+@pytest.mark.parametrize("known", [True, False])
+def test_tampil_of_stored_records_agrees_with_the_reader(settings: Settings, known: bool) -> None:
+    # With or without the agency's settings, the stored capaian decides and its exact decimal
+    # is found again: what the screen shows is what the reader judged.
+    records = stored(STORED_ROWS, settings)
+    want = capaian_tampil(records["target"], records["realisasi"], records["arah"], settings)
+    got = tampil(records, settings if known else None)
+    np.testing.assert_array_equal(got.to_numpy(), want)
+    assert got.index.equals(records.index)
+    lebih = melampaui_target(records, settings if known else None)
+    assert lebih.dtype == bool
+    assert lebih.tolist() == add_capaian(records, settings)["melampaui_target"].tolist()
+
+
+def test_tampil_values_and_reasons_of_stored_records() -> None:
+    records = stored(STORED_ROWS, Settings())
+    assert tampil(records).tolist()[:5] == [91.0, 100.01, 91.0, 90.1, 132.57]
+    assert tampil(stored(STORED_ROWS, RASIO)).tolist()[2:4] == [91.74, 91.0]
+    assert melampaui_target(records).tolist() == [False, True, False, False, True, False, False]
+    assert catatan_capaian(records).tolist()[-2:] == [
+        "target 0: capaian tidak dapat dihitung",
+        "realisasi belum dilaporkan",
+    ]
+
+
+def test_helpers_use_the_records_own_columns_first() -> None:
+    records = stored(STORED_ROWS[:2], Settings()).assign(
+        melampaui_target=[True, None], capaian_catatan=["catatan lembar", NAN]
+    )
+    assert melampaui_target(records).tolist() == [True, True]  # the blank one is computed
+    assert catatan_capaian(records).tolist() == ["catatan lembar", None]
+
+
+def test_helpers_without_capaian_compute_it() -> None:
+    frame = pd.DataFrame({"target": [220.0, 0.0, 10.0], "realisasi": [200.189, 5.0, 12.0]})
+    assert tampil(frame).tolist()[0] == 91.0
+    assert math.isnan(tampil(frame).iloc[1])
+    assert melampaui_target(frame).tolist() == [False, False, True]
+    assert catatan_capaian(frame).tolist() == [
+        None,
+        "target 0: capaian tidak dapat dihitung",
+        None,
+    ]
+    cap = Settings(batas_capaian=110.0)
+    assert tampil(frame, cap).iloc[2] == 110.0
+    assert "dibatasi 110%" in catatan_capaian(frame, cap).iloc[2]
+
+
+def test_helpers_on_empty_records() -> None:
+    empty = pd.DataFrame(
+        {c: pd.Series(dtype="float64") for c in ("target", "realisasi", "capaian")}
+    )
+    assert tampil(empty).empty
+    assert melampaui_target(empty).dtype == bool
+    assert catatan_capaian(empty).empty
+
+
+def test_records_to_json_says_what_capaian_means() -> None:
+    from kinerja import ingest
+
+    reader = add_capaian(
+        records(
+            [
+                {"indikator": "A", "periode": "TW I", "target": 220.0, "realisasi": 200.189},
+                {"indikator": "B", "periode": "TW I", "target": 0.0, "realisasi": 4.0},
+                {"indikator": "C", "periode": "TW I", "target": 10.0, "realisasi": None},
+                {"indikator": "D", "periode": "TW I", "target": 100.0, "realisasi": 100.005},
+            ]
+        )
+    )
+    got = ingest.records_to_json(reader)
+    assert [(r["capaian_catatan"], r["melampaui_target"]) for r in got] == [
+        (None, False),
+        ("target 0: capaian tidak dapat dihitung", False),
+        ("realisasi belum dilaporkan", False),
+        (None, True),  # exactly 100,005: shows 100,01
+    ]
+    assert got[0]["predikat"] == "Sangat Tinggi"
+    assert all(type(r["melampaui_target"]) is bool for r in got)
+    # the store gives back no melampaui_target: the same JSON, computed
+    assert ingest.records_to_json(reader.drop(columns="melampaui_target")) == got
 
 
 # --- yearly aggregation -------------------------------------------------------------------
@@ -514,11 +793,13 @@ def test_aggregate_output_columns_and_one_row_per_year() -> None:
         "realisasi",
         "capaian",
         "predikat",
+        "melampaui_target",
         "capaian_catatan",
         "periode_dasar",
         "agregasi",
     ]
     assert out["tahun"].tolist() == [2023, 2024]
+    assert out["melampaui_target"].tolist() == [True, True]  # 108,00 and 110,00
     assert out["periode_dasar"].tolist() == ["TW IV", "TW II"]
     assert out["predikat"].tolist() == ["Sangat Tinggi", "Sangat Tinggi"]
 
@@ -639,6 +920,19 @@ def test_aggregate_groups_blank_keys() -> None:
     assert out["realisasi"].tolist() == [27.0, 11.0, 27.0]
 
 
+def test_aggregate_judges_the_exact_sum_of_the_decimals() -> None:
+    # 22,049 + 60,789 + 79,444 + 37,907 is 200,189 exactly; the float sum is 200,18899999999996
+    pairs = [(55.0, 22.049), (55.0, 60.789), (55.0, 79.444), (55.0, 37.907)]
+    df = records(quarters("A", pairs))
+    assert df["realisasi"].sum() < 200.189
+    row = row_of(aggregate_tahunan(df, "jumlah"), "A")
+    assert format_angka(row["capaian"], 2) == "90,99"  # the float alone would show this
+    assert row["predikat"] == "Sangat Tinggi"  # judged on 91,00
+    row = row_of(aggregate_tahunan(df, "rata-rata"), "A")
+    assert row["predikat"] == "Sangat Tinggi"
+    assert row_of(aggregate_tahunan(df, "akhir"), "A")["predikat"] == "Sedang"  # 68,92
+
+
 def test_aggregate_empty() -> None:
     columns = ["indikator", "tahun", "periode", "target", "realisasi"]
     out = aggregate_tahunan(pd.DataFrame(columns=columns))
@@ -680,6 +974,22 @@ def test_efisiensi_edges(capaian: float, serapan_: float, kategori: str | None) 
     assert out["kategori"].tolist() == [kategori]
     if kategori is not None:
         assert out["selisih"].iloc[0] == capaian - serapan_
+
+
+def test_efisiensi_exact_with_target_and_realisasi() -> None:
+    capaian = 200.189 / 220 * 100  # exactly 90,995; the float is 90,99499999999999
+    # the float alone is its own decimal: 90,99499999999999 - 85,99 shows 5,00
+    assert efisiensi([capaian], [85.99])["kategori"].tolist() == ["cukup efisien"]
+    out = efisiensi([capaian], [85.99], target=[220.0], realisasi=[200.189], arah="naik")
+    assert out["kategori"].tolist() == ["efisien"]  # 90,995 - 85,99 = 5,005 shows 5,01
+    assert out["selisih"].iloc[0] == capaian - 85.99  # full precision kept
+
+
+def test_efisiensi_exact_with_pagu() -> None:
+    s = serapan([220.0], [200.189])  # exactly 90,995
+    assert efisiensi([85.99], s)["kategori"].tolist() == ["cukup efisien"]  # float: -5,00
+    out = efisiensi([85.99], s, pagu=[220.0], realisasi_anggaran=[200.189])
+    assert out["kategori"].tolist() == ["kurang efisien"]  # 85,99 - 90,995 = -5,005: -5,01
 
 
 def test_efisiensi_band_is_a_setting() -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
@@ -92,6 +93,42 @@ def test_upload_reports_each_file_merges_and_stores() -> None:
     assert set(history["Status"]) == {"diterima", "ditolak"}
     current = again.dataframe[1].value
     assert len(current) == 2
+
+
+def test_records_say_what_capaian_means() -> None:
+    # target 0 has no capaian and says why; 200,189 of 220 is exactly 90,995 and shows 91,00;
+    # 12 of 10 is above 100 % and is marked.
+    rows = [
+        HEADER,
+        ["Bidang Perindustrian", "Jumlah IKM baru", "unit", 2023, "TW I", 0, 4],
+        ["Bidang Perindustrian", "Nilai ekspor IKM", "juta", 2023, "TW I", 220, "200,189"],
+        ["Bidang Perindustrian", "Jumlah sentra IKM", "sentra", 2023, "TW I", 10, 12],
+    ]
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([("capaian.xlsx", f.xlsx(rows), XLSX)]).run()
+    assert not at.exception
+    table = [d.value for d in at.dataframe if "Keterangan Capaian" in d.value.columns][-1]
+    by_indikator = table.set_index("Indikator Kinerja")
+    nol = by_indikator.loc["Jumlah IKM baru"]
+    assert nol["Capaian (%)"] == "–"
+    assert "target 0" in nol["Keterangan Capaian"]
+    assert nol["Melampaui Target"] == ""
+    seri = by_indikator.loc["Nilai ekspor IKM"]
+    assert (seri["Capaian (%)"], seri["Predikat"]) == ("91,00", "Sangat Tinggi")
+    assert seri["Melampaui Target"] == ""
+    lebih = by_indikator.loc["Jumlah sentra IKM"]
+    assert (lebih["Capaian (%)"], lebih["Melampaui Target"]) == ("120,00", "Ya")
+    assert lebih["Keterangan Capaian"] == ""
+
+    # stored and read back (no melampaui_target column there): the same on the history page
+    at.button[0].click().run()
+    assert not at.exception
+    current = app("riwayat.py").run().dataframe[1].value
+    shared = [c for c in table.columns if c in current.columns]
+    assert {"Capaian (%)", "Melampaui Target", "Keterangan Capaian"} <= set(shared)
+    pd.testing.assert_frame_equal(
+        current[shared].reset_index(drop=True), table[shared].reset_index(drop=True)
+    )
 
 
 def test_no_pages_folder_beside_app_py() -> None:
