@@ -3,6 +3,20 @@
 Output is a contract other tools rely on: exit 0 when all is well, 1 when a file is invalid or
 refused, 2 for a usage error; `--json` output only ever gains keys. Never a traceback.
 
+- Each FILE is reported under the path as given ("a/x.xlsx" and "b/x.xlsx" stay apart); the
+  same file named twice is read once. A FILE that cannot be read (missing, a folder, not a
+  regular file, not readable) gets its own refusal in Indonesian and the other files are still
+  read: the system's English error text is never shown (`_os_reason`).
+- `merge --out` into a folder that does not exist is a usage error (exit 2), told before any
+  input is read. `merge --csv-indonesia` writes CSV for Excel set to Indonesian (';' separator,
+  decimal comma); the default CSV is comma-separated with a decimal point (both UTF-8 with BOM).
+- `--db` and KINERJA_DATABASE_URL are checked before connecting: sqlite, postgresql or
+  postgresql+psycopg, and a SQLite file only in a folder that exists (no folder is ever
+  created; only `db init`, `submit`, `pk import` and `demo` may create the file itself).
+- Text output escapes control characters in anything that came from a user or a file (file
+  names, sheet names, cell text, history): "\\x1b", "\\n" (`_safe`). Times are WIB. JSON output
+  is the raw text (JSON escapes it), encoded by orjson; `validate --json` streams its array.
+
 Heavy imports (pandas, pandera) happen inside the commands, after the files have started to
 parse in background threads, so a large file costs little more than reading it.
 """
@@ -10,13 +24,20 @@ parse in background threads, so a large file costs little more than reading it.
 from __future__ import annotations
 
 import argparse
+import dataclasses
+import datetime as dt
+import errno
 import json
 import os
+import re
+import stat
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, NoReturn
+
+import orjson
 
 from kinerja import schema
 from kinerja.workbook import Book, WorkbookError
@@ -30,6 +51,100 @@ _ARGPARSE_ID = [
     ("argument ", "argumen "),
 ]
 MAX_SHOWN = 50
+# Asia/Jakarta has been +07:00 all year since 1964 (no daylight saving): a fixed offset needs
+# no time-zone database on the machine.
+WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
+
+# C0 and C1 controls (ESC starts terminal escape sequences), bidi overrides that reorder what
+# a terminal shows, line/paragraph separators, and lone surrogates (undecodable file names).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069\ud800-\udfff]"
+)
+_NAMED_ESCAPES = {"\n": "\\n", "\r": "\\r", "\t": "\\t"}
+
+
+def _escape(m: re.Match[str]) -> str:
+    ch = m.group()
+    code = ord(ch)
+    return _NAMED_ESCAPES.get(ch) or (f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}")
+
+
+def _safe(text: object) -> str:
+    """Text for a terminal: control characters and escape sequences shown escaped.
+
+    ESC is shown as "\\x1b", a newline as "\\n": a file name or a cell can neither drive the
+    terminal nor forge a line of output. Applied to every line of text output; JSON stays raw.
+    """
+    return _UNSAFE.sub(_escape, str(text))
+
+
+def _echo(line: object = "", *, err: bool = False) -> None:
+    """Print one line of text output, escaped (see _safe)."""
+    print(_safe(line), file=sys.stderr if err else sys.stdout)
+
+
+def _os_reason(exc: OSError, *, writing: bool = False) -> str:
+    """Why a file could not be used, in Indonesian (never the system's English strerror)."""
+    code = exc.errno
+    if code in (errno.ENOENT, errno.ENOTDIR):
+        return "tidak ditemukan"
+    if code in (errno.EACCES, errno.EPERM):
+        return f"tidak boleh {'ditulis' if writing else 'dibaca'} (izin ditolak)"
+    if code == errno.EISDIR:
+        return "adalah folder, bukan file"
+    if code == errno.ENAMETOOLONG:
+        return "namanya terlalu panjang"
+    if code == errno.ENOSPC:
+        return "tidak dapat ditulis: ruang disk penuh"
+    if code == errno.EROFS:
+        return "tidak dapat ditulis: penyimpanannya hanya-baca"
+    name = errno.errorcode.get(code) if code is not None else None
+    action = "ditulis" if writing else "dibuka"
+    return f"tidak dapat {action} (kesalahan sistem{' ' + name if name else ''})"
+
+
+def _file_problem(path: str, exc: OSError, *, writing: bool = False) -> str:
+    """ "File 'a/x.xlsx' tidak ditemukan." and the like (see _os_reason)."""
+    return f"File '{path}' {_os_reason(exc, writing=writing)}."
+
+
+def _input_problem(path: str) -> str | None:
+    """Why FILE cannot be read (Indonesian), or None when it is a regular file to try."""
+    try:
+        st = os.stat(path)
+    except OSError as exc:
+        return _file_problem(path, exc)
+    except ValueError:  # an embedded NUL byte
+        return f"File '{path}' tidak ditemukan."
+    if stat.S_ISDIR(st.st_mode):
+        return f"File '{path}' adalah folder, bukan file."
+    if not stat.S_ISREG(st.st_mode):
+        # A device or a pipe could be endless (/dev/zero): never read it.
+        return f"File '{path}' bukan file biasa (perangkat atau pipa), tidak dibaca."
+    return None
+
+
+def _shown_name(path: str) -> str:
+    """The path as given, as valid text (a non-UTF-8 file name gets U+FFFD, not a crash)."""
+    try:
+        return path.encode("utf-8", "surrogateescape").decode("utf-8", "replace")
+    except UnicodeError:
+        return path.encode("utf-8", "replace").decode("utf-8")
+
+
+def _unique(files: Sequence[str]) -> list[str]:
+    """FILE arguments in order, each file once (the same resolved path named twice)."""
+    seen: set[str] = set()
+    out: list[str] = []
+    for f in files:
+        try:
+            key = os.path.realpath(f)
+        except (OSError, ValueError):
+            key = f
+        if key not in seen:
+            seen.add(key)
+            out.append(f)
+    return out
 
 
 class Parser(argparse.ArgumentParser):
@@ -39,7 +154,7 @@ class Parser(argparse.ArgumentParser):
         for en, id_ in _ARGPARSE_ID:
             message = message.replace(en, id_)
         self.print_usage(sys.stderr)
-        self.exit(2, f"{self.prog}: kesalahan penggunaan: {message}\n")
+        self.exit(2, _safe(f"{self.prog}: kesalahan penggunaan: {message}") + "\n")
 
 
 def _tahun(value: str) -> int:
@@ -79,6 +194,12 @@ def build_parser() -> Parser:
     m = sub.add_parser("merge", help="gabungkan beberapa lembar menjadi satu dataset")
     add_context_options(m)
     m.add_argument("--out", required=True, help="file keluaran .xlsx atau .csv")
+    m.add_argument(
+        "--csv-indonesia",
+        action="store_true",
+        help="CSV untuk Excel berbahasa Indonesia: pemisah ';' dan koma desimal "
+        "(bawaan: pemisah ',' dan titik desimal; keduanya UTF-8 dengan BOM)",
+    )
     m.add_argument("--json", action="store_true", help="keluaran JSON")
     m.add_argument("files", nargs="+", metavar="FILE")
     m.set_defaults(func=cmd_merge)
@@ -103,12 +224,15 @@ _EXTRA_COMMANDS: list[Callable[[Any], None]] = []
 def _open(path: str) -> Book | WorkbookError:
     from kinerja.workbook import load
 
+    problem = _input_problem(path)
+    if problem:
+        return WorkbookError(problem)
     try:
-        book = load(path)
-        book.load_all()
-        return book
+        return load(path)
     except WorkbookError as exc:
         return exc
+    except OSError as exc:  # vanished or became unreadable after the check
+        return WorkbookError(_file_problem(path, exc))
 
 
 def read_files(files: Sequence[str], args: argparse.Namespace) -> list[Any]:
@@ -123,7 +247,7 @@ def read_files(files: Sequence[str], args: argparse.Namespace) -> list[Any]:
         results = []
         for path, fut in zip(files, futures, strict=True):
             opened = fut.result()
-            name = Path(path).name
+            name = _shown_name(path)  # as given: a/x.xlsx and b/x.xlsx stay apart
             if isinstance(opened, WorkbookError):
                 report = ingest.Report()
                 report.error(None, None, opened.message)
@@ -144,7 +268,7 @@ def _print_issue_list(title: str, issues: Sequence[Any], out: Any) -> None:
         if i.column:
             where.append(f"kolom {i.column}")
         prefix = ", ".join(where)
-        print(f"    - {prefix + ': ' if prefix else ''}{i.message}", file=out)
+        print(_safe(f"    - {prefix + ': ' if prefix else ''}{i.message}"), file=out)
     if len(issues) > MAX_SHOWN:
         print(f"    ... dan {len(issues) - MAX_SHOWN} lainnya (lihat --json)", file=out)
 
@@ -157,70 +281,163 @@ def print_report(result: Any, out: Any = None) -> None:
         n = len(result.records)
         sheet = f" dari lembar '{result.sheet}'" if result.sheet else ""
         print(
-            f"{result.file}: VALID - {n} data{sheet}, {len(rep.warnings)} peringatan",
+            _safe(f"{result.file}: VALID - {n} data{sheet}, {len(rep.warnings)} peringatan"),
             file=out,
         )
     else:
         print(
-            f"{result.file}: DITOLAK - {len(rep.errors)} kesalahan, {len(rep.warnings)} peringatan",
+            _safe(
+                f"{result.file}: DITOLAK - {len(rep.errors)} kesalahan, "
+                f"{len(rep.warnings)} peringatan"
+            ),
             file=out,
         )
     _print_issue_list("Kesalahan", rep.errors, out)
     _print_issue_list("Peringatan", rep.warnings, out)
 
 
+_JSON_OPTIONS = orjson.OPT_INDENT_2 | orjson.OPT_SERIALIZE_NUMPY | orjson.OPT_NON_STR_KEYS
+
+
+def _json_default(v: Any) -> Any:
+    if isinstance(v, dt.date | dt.time):
+        return v.isoformat()
+    if hasattr(v, "item"):  # a numpy or pandas scalar
+        return v.item()
+    raise TypeError(f"{type(v).__name__} bukan nilai JSON")
+
+
+def _json_bytes(obj: Any) -> bytes:
+    """obj as indented UTF-8 JSON, encoded in C (orjson); NaN never appears (values are None)."""
+    try:
+        return orjson.dumps(obj, default=_json_default, option=_JSON_OPTIONS)
+    except orjson.JSONEncodeError:
+        # Text orjson refuses (a lone surrogate, e.g. from an old .xls): the standard encoder
+        # writes it as an escape and the output stays JSON.
+        text = json.dumps(obj, ensure_ascii=True, allow_nan=False, indent=2, default=_json_default)
+        return text.encode("ascii")
+
+
+def _write(data: bytes) -> None:
+    buffer = getattr(sys.stdout, "buffer", None)
+    if buffer is None:  # a text-only stream (a caller's redirect)
+        sys.stdout.write(data.decode("utf-8"))
+        return
+    sys.stdout.flush()  # keep order with text already written
+    buffer.write(data)
+
+
 def _dump_json(obj: Any) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False, allow_nan=False, indent=1))
-    sys.stdout.write("\n")
+    _write(_json_bytes(obj) + b"\n")
+
+
+def _dump_json_array(items: Iterable[Any]) -> None:
+    """A JSON array written one element at a time, so it is never in memory whole twice.
+
+    Elements start at the left margin (not re-indented under the "["): indenting them would
+    copy each element's bytes once more, the size of the whole output for one large file.
+    """
+    _write(b"[")
+    sep = b"\n"
+    for item in items:
+        _write(sep)
+        _write(_json_bytes(item))
+        sep = b",\n"
+    _write(b"]\n" if sep == b"\n" else b"\n]\n")
+
+
+def _without_records(result: Any) -> dict[str, Any]:
+    """result.to_json() with "records": [] (none converted: merge and submit only count them)."""
+    return dataclasses.replace(result, records=result.records.iloc[:0]).to_json()
+
+
+def _drain(results: list[Any]) -> Iterator[dict[str, Any]]:
+    """Each result's JSON object, releasing the result once converted."""
+    while results:
+        yield results.pop(0).to_json()
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    results = read_files(args.files, args)
+    results = read_files(_unique(args.files), args)
+    ok = all(r.valid for r in results)
     if args.json:
-        _dump_json([r.to_json() for r in results])
+        _dump_json_array(_drain(results))
     else:
         for r in results:
             print_report(r)
-    return 0 if all(r.valid for r in results) else 1
+    return 0 if ok else 1
+
+
+def _out_problem(out: Path, csv_indonesia: bool = False) -> str | None:
+    """Why merge cannot write --out (Indonesian), checked before any input is read."""
+    if out.suffix.lower() not in (".xlsx", ".csv"):
+        return "--out harus berakhiran .xlsx atau .csv"
+    if csv_indonesia and out.suffix.lower() != ".csv":
+        return "--csv-indonesia hanya untuk --out berakhiran .csv"
+    if out.is_dir():
+        return f"--out '{out}' adalah folder; beri nama file, misalnya {out / 'gabungan.xlsx'}"
+    parent = out.parent
+    if not parent.is_dir():
+        return (
+            f"folder '{parent}' untuk --out tidak ada; buat dulu foldernya "
+            "atau pilih folder lain (tidak ada file yang dibaca)"
+        )
+    return None
 
 
 def cmd_merge(args: argparse.Namespace) -> int:
+    """Merge FILEs into --out. Exit 2 when --out cannot be written (bad suffix, a folder, a
+    folder that does not exist), told before any input is read; 1 when a file is invalid or
+    two files hold the same data (nothing written), or writing fails."""
     out = Path(args.out)
-    suffix = out.suffix.lower()
-    if suffix not in (".xlsx", ".csv"):
-        print("kinerja merge: --out harus berakhiran .xlsx atau .csv", file=sys.stderr)
+    problem = _out_problem(out, args.csv_indonesia)
+    if problem:
+        _echo(f"kinerja merge: kesalahan penggunaan: {problem}", err=True)
         return 2
-    results = read_files(args.files, args)
+    suffix = out.suffix.lower()
+    results = read_files(_unique(args.files), args)
     from kinerja import export, ingest
 
     merged, clashes = ingest.merge(results)
     invalid = [r for r in results if not r.valid]
     ok = not invalid and not clashes
+    write_error = None
     if ok:
-        data = export.to_xlsx(merged) if suffix == ".xlsx" else export.to_csv(merged)
+        if suffix == ".xlsx":
+            data = export.to_xlsx(merged)
+        else:
+            data = export.to_csv(merged, indonesia=args.csv_indonesia)
         tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(data)
-        os.replace(tmp, out)
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, out)
+        except OSError as exc:
+            write_error = _file_problem(str(out), exc, writing=True)
+            tmp.unlink(missing_ok=True)
+            ok = False
     if args.json:
-        _dump_json(
-            {
-                "out": str(out) if ok else None,
-                "written": ok,
-                "records": len(merged) if ok else 0,
-                "files": [r.to_json() | {"records": len(r.records)} for r in results],
-                "conflicts": [i.to_json() for i in clashes],
-            }
-        )
+        obj = {
+            "out": str(out) if ok else None,
+            "written": ok,
+            "records": len(merged) if ok else 0,
+            "files": [_without_records(r) | {"records": len(r.records)} for r in results],
+            "conflicts": [i.to_json() for i in clashes],
+        }
+        if write_error:
+            obj["error"] = write_error
+        _dump_json(obj)
     else:
         for r in results:
             print_report(r)
         for c in clashes:
-            print(f"KONFLIK: {c.message}")
+            _echo(f"KONFLIK: {c.message}")
         if ok:
-            print(f"Tersimpan: {out} ({len(merged)} data dari {len(results)} file)")
+            _echo(f"Tersimpan: {out} ({len(merged)} data dari {len(results)} file)")
+        elif write_error:
+            _echo(f"Tidak ada yang ditulis: {write_error}")
         else:
             why = f"{len(invalid)} file tidak valid" if invalid else f"{len(clashes)} data ganda"
-            print(f"Tidak ada yang ditulis: {why}.")
+            _echo(f"Tidak ada yang ditulis: {why}.")
     return 0 if ok else 1
 
 
@@ -238,10 +455,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     folder = Path(args.dir) if args.dir else DEMO_DIR
     files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in SPREADSHEET_SUFFIXES)
     if not files:
-        print(f"kinerja demo: tidak ada file contoh di {folder}", file=sys.stderr)
+        _echo(f"kinerja demo: tidak ada file contoh di {folder}", err=True)
         return 1
     try:
-        store = connect(args.db)
+        store = connect(_db_url(args.db, create=True))
         store.init(user="demo")
         stored = set(store.history()["sha256"])
         settings = store.capaian_settings()
@@ -257,15 +474,15 @@ def cmd_demo(args: argparse.Namespace) -> int:
                 {"file": str(path.relative_to(folder)), "status": out.status, "pesan": out.message}
             )
     except StoreError as exc:
-        print(f"kinerja demo: {exc}", file=sys.stderr)
+        _echo(f"kinerja demo: {exc}", err=True)
         return 1
     if args.json:
         _dump_json(outcomes)
     else:
         shown = {"accepted": "diterima", "refused": "DITOLAK"}
         for o in outcomes:
-            print(f"{o['file']}: {shown.get(o['status'], o['status'])}")
-        print(f"Basis data siap: {len(store.records())} data terkini.")
+            _echo(f"{o['file']}: {shown.get(o['status'], o['status'])}")
+        _echo(f"Basis data siap: {len(store.records())} data terkini.")
     return 0 if all(o["status"] in ("accepted", "sudah ada") for o in outcomes) else 1
 
 
@@ -278,8 +495,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # a file the command did not expect to fail: still in Indonesian
+        where = f"'{exc.filename}' " if exc.filename is not None else ""
+        _echo(f"kinerja: {where}{_os_reason(exc)}.", err=True)
+        return 1
     except Exception as exc:  # the last line of defence: a message, never a traceback
-        print(f"kinerja: kesalahan tak terduga: {type(exc).__name__}: {exc}", file=sys.stderr)
+        _echo(f"kinerja: kesalahan tak terduga: {type(exc).__name__}: {exc}", err=True)
         return 1
     sys.stdout.flush()
     return code
@@ -363,11 +584,71 @@ def _user(args: argparse.Namespace) -> str:
         return "cli"
 
 
-def _connect(args: argparse.Namespace) -> tuple[Any, int | None]:
-    """The store and the agency id (--instansi KODE), or StoreError."""
+DB_DRIVERS = ("sqlite", "sqlite+pysqlite", "postgresql", "postgresql+psycopg", "postgres")
+DB_EXAMPLE = "sqlite:///data/kinerja.db atau postgresql+psycopg://pengguna@host/nama"
+
+
+def _db_url(url: str | None, *, create: bool) -> str | None:
+    """The database URL to open (None: the store's default file), checked; else StoreError.
+
+    --db, else KINERJA_DATABASE_URL: a URL SQLAlchemy can parse, of a supported kind; for a
+    SQLite file, its folder must exist (never created: a typo must not leave an empty
+    database somewhere), and unless ``create`` the file must exist too.
+    """
+    from sqlalchemy.engine import make_url
+    from sqlalchemy.exc import ArgumentError
+
+    from kinerja.store import StoreError
+
+    source = "--db"
+    if not url:
+        url = os.environ.get("KINERJA_DATABASE_URL") or None
+        source = "KINERJA_DATABASE_URL"
+        if url is None:
+            return None
+    try:
+        parsed = make_url(url)
+    except (ArgumentError, ValueError):
+        # Not echoed: it may hold a password.
+        raise StoreError(
+            f"URL basis data di {source} tidak dapat dibaca. Contoh: {DB_EXAMPLE}."
+        ) from None
+    if parsed.drivername not in DB_DRIVERS:
+        raise StoreError(
+            f"Jenis basis data '{parsed.drivername}' di {source} tidak didukung. "
+            f"Gunakan sqlite atau postgresql, contoh: {DB_EXAMPLE}."
+        )
+    db = parsed.database
+    if (
+        parsed.get_backend_name() == "sqlite"
+        and db
+        and db != ":memory:"
+        and "uri" not in parsed.query
+    ):
+        path = Path(db)
+        if not path.parent.is_dir():
+            raise StoreError(
+                f"Folder '{path.parent}' untuk basis data SQLite tidak ada; periksa {source} "
+                "atau buat dulu foldernya. Tidak ada yang dibuat."
+            )
+        if path.is_dir():
+            raise StoreError(f"Basis data SQLite '{path}' di {source} adalah folder, bukan file.")
+        if not create and not path.exists():
+            raise StoreError(
+                f"Basis data SQLite '{path}' belum ada; periksa {source}, atau buat dengan "
+                "'kinerja db init'."
+            )
+    return url
+
+
+def _connect(args: argparse.Namespace, *, create: bool = False) -> tuple[Any, int | None]:
+    """The store and the agency id (--instansi KODE), or StoreError.
+
+    ``create``: a missing SQLite file may be created (commands that initialise the database).
+    """
     from kinerja.store import StoreError, connect
 
-    store = connect(args.db)
+    store = connect(_db_url(args.db, create=create))
     if not args.instansi:
         return store, None
     found = store.instansi()
@@ -399,7 +680,7 @@ def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argpars
             )
             if args.json:
                 _dump_json({"ok": False, "error": str(exc)})
-            print(f"kinerja {name}: {exc}", file=sys.stderr)
+            _echo(f"kinerja {name}: {exc}", err=True)
             return 1
 
     return wrapped
@@ -407,16 +688,16 @@ def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 
 @_store_command
 def cmd_db_init(args: argparse.Namespace) -> int:
-    store, iid = _connect(args)
+    store, iid = _connect(args, create=True)
     iid = iid if iid is not None else store.init(user=_user(args))
     peng = store.settings(iid)
     url = store.engine.url.render_as_string(hide_password=True)
     if args.json:
         _dump_json({"ok": True, "database": url, "instansi_id": iid, "instansi": peng.get("nama")})
     else:
-        print(f"Basis data siap: {url}")
+        _echo(f"Basis data siap: {url}")
         bidang = ", ".join(peng.get("bidang", []))
-        print(f"Instansi: {peng.get('nama')} (id {iid}); bidang: {bidang}")
+        _echo(f"Instansi: {peng.get('nama')} (id {iid}); bidang: {bidang}")
     store.close()
     return 0
 
@@ -428,7 +709,7 @@ def cmd_db_backup(args: argparse.Namespace) -> int:
     if args.json:
         _dump_json({"ok": True, "backup": str(target), "bytes": target.stat().st_size})
     else:
-        print(f"Cadangan tersimpan: {target} ({target.stat().st_size} byte)")
+        _echo(f"Cadangan tersimpan: {target} ({target.stat().st_size} byte)")
     store.close()
     return 0
 
@@ -438,31 +719,35 @@ def cmd_pk_import(args: argparse.Namespace) -> int:
     from kinerja.pk import read_pk
 
     path = Path(args.file)
-    try:
-        data = path.read_bytes()
-    except OSError as exc:
-        print(
-            f"kinerja pk import: file '{path}' tidak dapat dibuka ({exc.strerror}).",
-            file=sys.stderr,
-        )
+    shown = _shown_name(args.file)  # as given, like every command
+    problem = _input_problem(args.file)
+    if problem is None:
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            problem = _file_problem(shown, exc)
+    if problem:
+        if args.json:
+            _dump_json({"ok": False, "file": shown, "error": problem})
+        _echo(f"kinerja pk import: {problem}", err=True)
         return 1
-    frame, errors = read_pk(data, path.name)
+    frame, errors = read_pk(data, shown)
     if errors:
         if args.json:
-            _dump_json({"ok": False, "file": path.name, "errors": errors})
+            _dump_json({"ok": False, "file": shown, "errors": errors})
         else:
-            print(f"{path.name}: DITOLAK - {len(errors)} kesalahan")
+            _echo(f"{shown}: DITOLAK - {len(errors)} kesalahan")
             for e in errors[:MAX_SHOWN]:
-                print(f"    - {e}")
+                _echo(f"    - {e}")
         return 1
-    store, iid = _connect(args)
+    store, iid = _connect(args, create=True)
     if iid is None:
         iid = store.init(user=_user(args))
     n = store.import_pk(frame, tahun=args.tahun, user=_user(args), instansi_id=iid)
     if args.json:
-        _dump_json({"ok": True, "file": path.name, "tahun": args.tahun, "indikator": n})
+        _dump_json({"ok": True, "file": shown, "tahun": args.tahun, "indikator": n})
     else:
-        print(f"{path.name}: {n} indikator PK tahun {args.tahun} tersimpan.")
+        _echo(f"{shown}: {n} indikator PK tahun {args.tahun} tersimpan.")
     store.close()
     return 0
 
@@ -471,30 +756,34 @@ def cmd_pk_import(args: argparse.Namespace) -> int:
 def cmd_submit(args: argparse.Namespace) -> int:
     from kinerja import ingest
 
-    store, iid = _connect(args)
+    store, iid = _connect(args, create=True)
     if iid is None:
         iid = store.init(user=_user(args))
     settings = store.capaian_settings(iid)
     defaults = ingest.Defaults(bidang=args.bidang, tahun=args.tahun, periode=args.periode)
     out_json = []
     ok = True
-    for f in args.files:
+    for f in _unique(args.files):
         path = Path(f)
-        try:
-            data = path.read_bytes()
-        except OSError as exc:
+        shown = _shown_name(f)  # reported as given; stored under its base name
+        msg = _input_problem(f)
+        if msg is None:
+            try:
+                data = path.read_bytes()
+            except OSError as exc:
+                msg = _file_problem(shown, exc)
+        if msg is not None:
             # Not a submission: there are no bytes to keep.
-            msg = f"file '{path}' tidak dapat dibuka ({exc.strerror})."
             ok = False
-            out_json.append({"file": path.name, "status": "error", "message": msg})
+            out_json.append({"file": shown, "status": "error", "message": msg})
             if not args.json:
-                print(f"{path.name}: GAGAL - {msg}")
+                _echo(f"{shown}: GAGAL - {msg}")
             continue
-        result = ingest.read(data, filename=path.name, defaults=defaults, settings=settings)
+        result = ingest.read(data, filename=shown, defaults=defaults, settings=settings)
         outcome = store.submit(
             result,
             data=data,
-            filename=path.name,
+            filename=_shown_name(path.name),
             user=_user(args),
             instansi_id=iid,
             bidang=args.bidang,
@@ -503,12 +792,12 @@ def cmd_submit(args: argparse.Namespace) -> int:
         )
         ok &= outcome.accepted
         if args.json:
-            obj = result.to_json()
+            obj = _without_records(result)
             obj.pop("records", None)
             out_json.append(obj | outcome.to_json())
         else:
             print_report(result)
-            print(
+            _echo(
                 f"  {'DISIMPAN' if outcome.accepted else 'DITOLAK'}: {outcome.message}"
                 f" (kiriman #{outcome.kiriman_id})"
             )
@@ -531,19 +820,21 @@ def cmd_records(args: argparse.Namespace) -> int:
         _dump_json(ingest.records_to_json(frame))
         return 0
     if frame.empty:
-        print("Belum ada data yang cocok.")
+        _echo("Belum ada data yang cocok.")
         return 0
-    from kinerja.angka import format_angka
+    from kinerja.angka import TANDA_KOSONG, format_angka
 
     shown = frame[
         ["bidang", "indikator", "tahun", "periode", "target", "realisasi", "capaian", "predikat"]
     ].copy()
-    for c in ("target", "realisasi", "capaian"):
-        shown[c] = [
-            format_angka(v, 2 if c == "capaian" else None) if v == v else "-" for v in shown[c]
-        ]
-    print(shown.to_string(index=False))
-    print(f"{len(frame)} data terkini.")
+    for c in shown.columns:
+        if c in ("target", "realisasi", "capaian"):
+            # format_angka shows a blank (None/NaN) as "–", never "NaN".
+            shown[c] = [format_angka(v, 2 if c == "capaian" else None) for v in shown[c]]
+        else:
+            shown[c] = [TANDA_KOSONG if _plain(v) is None else _safe(v) for v in shown[c]]
+    print(shown.to_string(index=False))  # every cell escaped above
+    _echo(f"{len(frame)} data terkini.")
     return 0
 
 
@@ -571,18 +862,25 @@ def cmd_history(args: argparse.Namespace) -> int:
         _dump_json([{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")])
         return 0
     if frame.empty:
-        print("Belum ada kiriman yang cocok.")
+        _echo("Belum ada kiriman yang cocok.")
         return 0
     label = {"accepted": "diterima", "refused": "ditolak", "superseded": "diganti"}
     for rec in frame.to_dict("records"):
         r = {k: _plain(v) for k, v in rec.items()}
         extra = f" oleh #{r['digantikan_oleh']}" if r["status"] == "superseded" else ""
-        print(
-            f"#{r['id']} {rec['waktu']:%Y-%m-%d %H:%M:%S} UTC  {r['pengguna']}  "
+        _echo(
+            f"#{r['id']} {_wib(rec['waktu'])}  {r['pengguna']}  "
             f"{r['nama_file']}  {r['bidang'] or '-'} {r['periode'] or '-'} {r['tahun'] or '-'}  "
             f"{label.get(r['status'], r['status'])}{extra}  {r['jumlah_rekaman']} data  "
             f"sha256 {r['sha256'][:12]}"
         )
         if r["pesan"] and r["status"] == "refused":
-            print(f"    {r['pesan']}")
+            _echo(f"    {r['pesan']}")
     return 0
+
+
+def _wib(waktu: dt.datetime) -> str:
+    """A stored time (UTC) as the app shows it, in WIB: "2024-01-02 10:11:12 WIB"."""
+    if waktu.tzinfo is None:
+        waktu = waktu.replace(tzinfo=dt.UTC)
+    return f"{waktu.astimezone(WIB):%Y-%m-%d %H:%M:%S} WIB"

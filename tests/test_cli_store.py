@@ -1,15 +1,33 @@
-"""The store's command line: db init/backup, pk import, submit, records, history."""
+"""The store's command line: db init/backup, pk import, submit, records, history; --db checks."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import os
 from pathlib import Path
 
 import pytest
 
 from kinerja import cli, store
 from tests import factories
-from tests.test_store import PK_ROWS
+
+PK_ROWS = [
+    ["PERJANJIAN KINERJA TAHUN 2024"],
+    [],
+    ["Kode", "Bidang", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Arah", "Agregasi",
+     "Target", "TW I", "TW II", "TW III", "TW IV", "Target Akhir Renstra", "Tahun Renstra",
+     "Program", "Pagu (Rp)"],
+    ["(1)", "(2)", "(3)", "(4)", "(5)", "(6)", "(7)", "(8)", "(9)", "(10)", "(11)", "(12)",
+     "(13)", "(14)", "(15)", "(16)"],
+    ["IKU.1", "Bidang Perindustrian", "Meningkatnya IKM", "Jumlah IKM yang dibina", "unit",
+     "Naik", "jumlah", 40, 5, 10, 10, 15, 200, 2026, "Program Pemberdayaan IKM", "1.250.000.000"],
+    ["IKU.2", "Bidang Hubungan Industrial", "Hubungan industrial yang harmonis",
+     "Angka sengketa pengusaha-pekerja", "kasus", "Turun", "akhir", "12", "3", "6", "9", "12",
+     "10", "2026", "Program Hubungan Industrial", 350000000],
+]  # fmt: skip
+HEADER = ["Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target", "Realisasi"]
+ENGLISH_OS_TEXT = ("No such file", "Permission denied", "Is a directory", "Not a directory")
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str) -> tuple[int, str, str]:
@@ -88,10 +106,15 @@ def test_submit_records_history_round_trip(
 
 
 def test_pk_import_and_backup(
-    db_url: str, files: dict[str, Path], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    files: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    monkeypatch.chdir(tmp_path)  # the file is reported as given: "pk.xlsx"
     code, out, _ = run(
-        capsys, "pk", "import", "--db", db_url, "--tahun", "2024", str(files["pk"]), "--json"
+        capsys, "pk", "import", "--db", db_url, "--tahun", "2024", "pk.xlsx", "--json"
     )
     assert code == 0 and json.loads(out) == {
         "ok": True,
@@ -120,10 +143,12 @@ def test_errors_are_messages_not_tracebacks(
     url = f"sqlite:///{tmp_path}/k.db"
     code, _, err = run(capsys, "records", "--db", url)
     assert code == 1 and "kinerja db init" in err
+    assert not (tmp_path / "k.db").exists(), "a read-only command created the database"
+    assert run(capsys, "db", "init", "--db", url)[0] == 0
     code, _, err = run(capsys, "records", "--db", url, "--instansi", "tidakada")
     assert code == 1 and "tidak ada" in err
     code, out, _ = run(capsys, "submit", "--db", url, str(tmp_path / "hilang.xlsx"))
-    assert code == 1 and "tidak dapat dibuka" in out
+    assert code == 1 and f"File '{tmp_path / 'hilang.xlsx'}' tidak ditemukan." in out
     with pytest.raises(SystemExit) as exc:
         cli.main(["pk", "import", "x.xlsx"])
     assert exc.value.code == 2
@@ -140,3 +165,189 @@ def test_default_database_is_the_data_dir_file(
     monkeypatch.setenv("KINERJA_DATABASE_URL", f"sqlite:///{tmp_path}/lain.db")
     code, out, _ = run(capsys, "db", "init", "--json")
     assert json.loads(out)["database"].endswith("lain.db")
+
+
+# --- --db and KINERJA_DATABASE_URL are checked before connecting ------------------------------
+
+BAD_URLS = [
+    ("foo://x", "Jenis basis data 'foo'"),
+    ("mysql://u@h/db", "Jenis basis data 'mysql'"),
+    ("bukan url", "tidak dapat dibaca"),
+    ("postgresql://u:rahasia@h:port/db", "tidak dapat dibaca"),
+    (
+        "sqlite:///{tmp}/tidak/ada/k.db",
+        "Folder '{tmp}/tidak/ada' untuk basis data SQLite tidak ada",
+    ),
+    ("sqlite:///{tmp}", "adalah folder"),
+]
+COMMANDS = [
+    ["db", "init"],
+    ["db", "backup", "cadangan.db"],
+    ["records"],
+    ["history"],
+    ["submit", "x.xlsx"],
+    ["pk", "import", "--tahun", "2024", "x.xlsx"],
+    ["demo"],
+]
+
+
+def _make_inputs(tmp_path: Path) -> None:
+    (tmp_path / "x.xlsx").write_bytes(factories.xlsx(PK_ROWS))
+
+
+@pytest.mark.parametrize(("url", "expected"), BAD_URLS)
+@pytest.mark.parametrize("command", COMMANDS, ids=" ".join)
+@pytest.mark.parametrize("via", ["--db", "env"])
+def test_a_bad_database_url_is_a_message_and_creates_nothing(
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    url: str,
+    expected: str,
+    command: list[str],
+    via: str,
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    _make_inputs(tmp_path)
+    url, expected = url.format(tmp=tmp_path), expected.format(tmp=tmp_path)
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "bawaan"))
+    if via == "env":
+        monkeypatch.setenv("KINERJA_DATABASE_URL", url)
+        argv = command
+    else:
+        monkeypatch.delenv("KINERJA_DATABASE_URL", raising=False)
+        argv = [*command, "--db", url]
+    before = sorted(p.name for p in tmp_path.iterdir())
+    code, out, err = run(capsys, *argv)
+    assert code == 1
+    assert expected in err and ("KINERJA_DATABASE_URL" if via == "env" else "--db") in err
+    assert "kesalahan tak terduga" not in err and "Traceback" not in err
+    assert "rahasia" not in out + err, "a password was echoed"
+    assert sorted(p.name for p in tmp_path.iterdir()) == before, "something was created"
+
+
+@pytest.mark.parametrize("command", [["records"], ["history"], ["db", "backup", "b.db"]])
+def test_read_only_commands_do_not_create_a_mistyped_database(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], command: list[str]
+) -> None:
+    url = f"sqlite:///{tmp_path}/salah-ketik.db"
+    code, _, err = run(capsys, *command, "--db", url, "--json")
+    assert code == 1 and "belum ada" in err
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_db_init_creates_the_file_but_not_a_folder(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    code, _, _ = run(capsys, "db", "init", "--db", f"sqlite:///{tmp_path}/baru.db")
+    assert code == 0 and (tmp_path / "baru.db").is_file()
+    code, out, err = run(
+        capsys, "db", "init", "--db", f"sqlite:///{tmp_path}/sub/baru.db", "--json"
+    )
+    assert code == 1 and "tidak ada" in json.loads(out)["error"] and "tidak ada" in err
+    assert not (tmp_path / "sub").exists()
+
+
+# --- submit: files as given, each once, unreadable ones told in Indonesian ---------------------
+
+
+def test_submit_reports_paths_as_given_and_stores_base_names(
+    db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for folder, bidang in (("a", "Bidang Perindustrian"), ("b", "Sekretariat")):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "data.xlsx").write_bytes(
+            factories.xlsx(factories.long_rows(4, bidang=bidang))
+        )
+    (tmp_path / "folder.xlsx").mkdir()
+    argv = ["a/data.xlsx", "./a/data.xlsx", "folder.xlsx", "hilang.xlsx", "b/data.xlsx"]
+    code, out, _ = run(capsys, "submit", "--db", db_url, "--tahun", "2023", "--json", *argv)
+    assert code == 1  # the folder and the missing file
+    got = [(o["file"], o["status"]) for o in json.loads(out)]
+    assert got == [
+        ("a/data.xlsx", "accepted"),
+        ("folder.xlsx", "error"),
+        ("hilang.xlsx", "error"),
+        ("b/data.xlsx", "accepted"),
+    ]
+    messages = [o["message"] for o in json.loads(out) if o["status"] == "error"]
+    assert messages == [
+        "File 'folder.xlsx' adalah folder, bukan file.",
+        "File 'hilang.xlsx' tidak ditemukan.",
+    ]
+    code, out, _ = run(capsys, "history", "--db", db_url, "--json")
+    assert [h["nama_file"] for h in json.loads(out)] == ["data.xlsx", "data.xlsx"]
+    code, out, _ = run(capsys, "submit", "--db", db_url, "--tahun", "2023", *argv[2:4])
+    assert code == 1 and not any(t in out for t in ENGLISH_OS_TEXT)
+    assert "folder.xlsx: GAGAL - File 'folder.xlsx' adalah folder, bukan file." in out
+
+
+def test_pk_import_unreadable_file_is_told_in_indonesian(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    for target, expected in ((tmp_path / "hilang.xlsx", "tidak ditemukan"), (tmp_path, "folder")):
+        code, out, err = run(capsys, "pk", "import", "--db", db_url, "--tahun", "2024", str(target))
+        assert code == 1 and expected in err and out == ""
+        assert not any(t in err for t in ENGLISH_OS_TEXT)
+
+
+# --- records and history as people read them ------------------------------------------------
+
+
+def test_records_text_shows_no_nan_and_escapes_cells(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "kosong.xls"  # .xls: a cell may hold ESC
+    sheet.write_bytes(
+        factories.xls(
+            [
+                HEADER,
+                ["Sekretariat", "Indeks kepuasan\x1b[2J", "nilai", 2023, "TW I", 80, None],
+                ["Sekretariat", "Nilai SAKIP", "nilai", 2023, "TW I", 80, 72],
+            ]
+        )
+    )
+    code, out, _ = run(capsys, "submit", "--db", db_url, str(sheet))
+    assert code == 0, out
+    code, out, _ = run(capsys, "records", "--db", db_url)
+    assert code == 0
+    assert "NaN" not in out and "None" not in out and "nan" not in out
+    lines = out.splitlines()
+    assert len(lines) == 4  # header, two records, the count
+    blank = next(line for line in lines if "Indeks kepuasan" in line)
+    assert "Indeks kepuasan\\x1b[2J" in blank and "\x1b" not in out
+    assert blank.split()[-3:] == ["–", "–", "–"]  # realisasi, capaian, predikat
+    assert "90,00" in next(line for line in lines if "Nilai SAKIP" in line)
+
+
+def test_history_text_shows_wib_and_cannot_be_forged(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    forged = tmp_path / "x.xlsx\n#99 2024-01-01 07:00:00 WIB  admin  y.xlsx  diterima\x1b[2K"
+    forged.write_bytes(factories.xlsx(factories.long_rows(4)))
+    code, out, _ = run(capsys, "submit", "--db", db_url, "--tahun", "2023", str(forged))
+    assert code == 0
+    assert "\x1b" not in out and "\\x1b[2K" in out
+    code, out, _ = run(capsys, "history", "--db", db_url, "--json")
+    (entry,) = json.loads(out)
+    assert entry["nama_file"] == forged.name  # JSON: raw, and still UTC
+    stored = dt.datetime.fromisoformat(entry["waktu"])
+    assert stored.utcoffset() == dt.timedelta(0)
+    code, out, _ = run(capsys, "history", "--db", db_url)
+    assert code == 0
+    (line,) = out.splitlines()  # one submission, one line: the name forged none
+    wib = stored.astimezone(dt.timezone(dt.timedelta(hours=7)))
+    assert line.startswith(f"#{entry['id']} {wib:%Y-%m-%d %H:%M:%S} WIB ")
+    assert "UTC" not in out and "\x1b" not in out
+    assert "x.xlsx\\n#99 2024-01-01" in line and "diterima\\x1b[2K" in line
+
+
+def test_cli_wib_is_jakarta_time() -> None:
+    utc = dt.datetime(2024, 12, 31, 20, 30, tzinfo=dt.UTC)
+    assert cli._wib(utc) == "2025-01-01 03:30:00 WIB"
+    assert cli._wib(utc.replace(tzinfo=None)) == "2025-01-01 03:30:00 WIB"
+    if hasattr(os, "tzset"):  # the same offset as the time-zone database, where there is one
+        from zoneinfo import ZoneInfo
+
+        assert utc.astimezone(ZoneInfo("Asia/Jakarta")).utcoffset() == cli.WIB.utcoffset(None)
