@@ -125,6 +125,14 @@ class Pending:
             raise WorkbookError(self._death_message(-signal.SIGABRT))
         raise payload
 
+    def cancel(self) -> None:
+        """Stop the child and forget its result."""
+        if self._proc is not None and self._proc.is_alive():
+            self._proc.kill()
+            self._proc.join()
+        if self._conn is not None:
+            self._conn.close()
+
     def _death_message(self, code: int | None) -> str:
         if (
             code is not None

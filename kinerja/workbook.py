@@ -333,9 +333,9 @@ def _scan_xlsx(zf: zipfile.ZipFile, budget: _Budget) -> _ScanRun:
             continue
         read.add(info.filename)
         try:
-            scan = xmlscan.scan_xlsx_sheet(
-                budget.stream(zf, info), info.filename, percent_styles, MAX_ROWS
-            )
+            xml = budget.read(zf, info)
+            scan = xmlscan.scan_xlsx_part(xml, info.filename, percent_styles, MAX_ROWS)
+            del xml
         except xmlscan.ScanError as exc:
             raise _scan_error(ref.name, exc) from exc
         _check_size(ref.name, scan.height, scan.width)
@@ -362,12 +362,22 @@ def _scan_ods(zf: zipfile.ZipFile, budget: _Budget) -> _ScanRun:
 # --- parsing (inside the child process) -----------------------------------------------------
 
 
-def open_unguarded(data: bytes, kind: str, name: str) -> Book:
-    """Scan, then parse every visible worksheet into a Book, in this process.
+@dataclass
+class _Parsed:
+    """What the parser gives, before the scan's facts are put in (it crosses processes)."""
 
-    Only for a process that may die: load() runs it in a child with a memory ceiling.
+    sheet_names: list[str]
+    hidden: set[str]
+    grids: dict[str, tuple[list[list[Any]], list[tuple[int, int, int, int]]]]
+    facts: dict[str, xmlscan.SheetScan]  # .xls only: its formulas, errors and percent cells
+
+
+def parse_unguarded(data: bytes, kind: str) -> _Parsed:
+    """Parse every visible worksheet with python-calamine, in this process.
+
+    Only for a process that may die: load() runs it in a child with a memory ceiling while
+    the calling process scans the file.
     """
-    scan = _prescan(data, kind)
     try:
         wb = pc.CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises several types for damaged files
@@ -380,16 +390,37 @@ def open_unguarded(data: bytes, kind: str, name: str) -> Book:
         sheet_names.append(meta.name)
         if meta.visible != pc.SheetVisibleEnum.Visible:
             hidden.add(meta.name)
-    xls_cells = _xls_cells(data) if kind == "xls" else {}
-    sheets: dict[str, Sheet] = {}
+    facts = _xls_cells(data) if kind == "xls" else {}
+    grids = {}
     for sheet_name in sheet_names:
         if sheet_name in hidden:
             continue
-        facts = scan.sheets.get(sheet_name) or xls_cells.get(sheet_name)
-        sheets[sheet_name] = _read_sheet(wb, sheet_name, facts)
+        grids[sheet_name] = _read_sheet(wb, sheet_name)
         if kind == "xls":
-            sheets[sheet_name].percent = _xls_percent(data, sheet_name)
-    return Book(name, kind, sheet_names, hidden, sheets)
+            facts.setdefault(sheet_name, xmlscan.SheetScan()).percent = _xls_percent(
+                data, sheet_name
+            )
+    return _Parsed(sheet_names, hidden, grids, facts)
+
+
+def _assemble(name: str, kind: str, parsed: _Parsed, scan: _Scan) -> Book:
+    sheets = {}
+    for sheet_name, (rows, merges) in parsed.grids.items():
+        facts = scan.sheets.get(sheet_name) or parsed.facts.get(sheet_name)
+        percent: set[tuple[int, int]] = set()
+        if facts is not None:
+            percent = facts.percent
+            _mark(rows, facts.no_value, lambda _: NoValue())
+            _mark(rows, facts.errors.keys(), lambda pos, f=facts: CellError(f.errors[pos]))
+        sheets[sheet_name] = Sheet(name=sheet_name, rows=rows, merges=merges, percent=percent)
+    return Book(name, kind, parsed.sheet_names, parsed.hidden, sheets)
+
+
+def open_unguarded(data: bytes, kind: str, name: str) -> Book:
+    """Scan, then parse, in this process (benchmarks and tests of the parts; load() is the
+    guarded route)."""
+    scan = _prescan(data, kind)
+    return _assemble(name, kind, parse_unguarded(data, kind), scan)
 
 
 def _calamine_error(exc: BaseException) -> WorkbookError:
@@ -402,7 +433,7 @@ def _calamine_error(exc: BaseException) -> WorkbookError:
     )
 
 
-def _read_sheet(wb: Any, name: str, facts: xmlscan.SheetScan | None) -> Sheet:
+def _read_sheet(wb: Any, name: str) -> tuple[list[list[Any]], list[tuple[int, int, int, int]]]:
     try:
         ws = wb.get_sheet_by_name(name)
         start, end = ws.start, ws.end
@@ -419,13 +450,7 @@ def _read_sheet(wb: Any, name: str, facts: xmlscan.SheetScan | None) -> Sheet:
         ) from exc
     if len(rows) > MAX_ROWS:
         raise WorkbookError(f"Lembar '{name}' ditolak: lebih dari {_ribuan(MAX_ROWS)} baris.")
-    merges = [(a[0], a[1], b[0], b[1]) for a, b in merges_raw]
-    percent: set[tuple[int, int]] = set()
-    if facts is not None:
-        percent = facts.percent
-        _mark(rows, facts.no_value, lambda _: NoValue())
-        _mark(rows, facts.errors.keys(), lambda pos: CellError(facts.errors[pos]))
-    return Sheet(name=name, rows=rows, merges=merges, percent=percent)
+    return rows, [(a[0], a[1], b[0], b[1]) for a, b in merges_raw]
 
 
 def _mark(rows: list[list[Any]], cells: Any, make: Any) -> None:
@@ -578,15 +603,33 @@ def os_reason(exc: OSError) -> str:
     }.get(exc.errno or 0, "kesalahan sistem berkas")
 
 
-def _open_in_child(data: bytes, kind: str, name: str) -> Book:
-    return open_unguarded(data, kind, name)
+class Loading:
+    """A file being read: parsed in a guarded child while this process scans it."""
+
+    def __init__(self, data: bytes, kind: str, name: str) -> None:
+        self._data, self._kind, self._name = data, kind, name
+        self._pending = isolate.start(parse_unguarded, data, kind)
+
+    def result(self) -> Book:
+        """The Book; WorkbookError when the scan refuses the file (the child is stopped) or
+        the child fails."""
+        try:
+            scan = _prescan(self._data, self._kind)
+        except BaseException:
+            self._pending.cancel()
+            raise
+        return _assemble(self._name, self._kind, self._pending.result(), scan)
 
 
-def start_load(source: bytes | str | Path, filename: str | None = None) -> isolate.Pending:
-    """Begin reading a spreadsheet in a guarded child process; .result() gives the Book.
+def start_load(
+    source: bytes | str | Path, filename: str | None = None
+) -> Loading | isolate.Pending:
+    """Begin reading a spreadsheet; .result() gives the Book or raises WorkbookError.
 
-    The file's own problems (size, type, damage) are found here at once and come back from
-    .result() as a WorkbookError, like everything the child finds.
+    The parser starts at once in a child process with a memory ceiling; the scan of the first
+    wall runs when .result() is called, in the calling process, and its verdict comes first:
+    a file it refuses is refused with its message whatever the child did (the child is
+    stopped), and nothing of the child's work is used before the scan has passed.
     """
     try:
         data, name = _read_bytes(source, filename)
@@ -597,7 +640,7 @@ def start_load(source: bytes | str | Path, filename: str | None = None) -> isola
             )
     except WorkbookError as exc:
         return isolate.Pending.failed(exc)
-    return isolate.start(_open_in_child, data, kind, name)
+    return Loading(data, kind, name)
 
 
 def load(source: bytes | str | Path, filename: str | None = None) -> Book:

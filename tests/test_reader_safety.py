@@ -125,12 +125,10 @@ def test_the_second_wall_a_file_past_the_scan_ends_only_the_child(
 ) -> None:
     """Pretend the scan missed the far cell: calamine then asks for 512 GiB in the child."""
 
-    def blind_scan(chunks, part, percent_styles, max_rows):  # type: ignore[no-untyped-def]
-        for _ in chunks:
-            pass
+    def blind_scan(xml, part, percent_styles, max_rows):  # type: ignore[no-untyped-def]
         return xmlscan.SheetScan()
 
-    monkeypatch.setattr(xmlscan, "scan_xlsx_sheet", blind_scan)
+    monkeypatch.setattr(xmlscan, "scan_xlsx_part", blind_scan)
     monkeypatch.setattr(workbook, "_check_size", lambda *a: None)  # and the second size check
     res = read(f.far_cell_xlsx())
     assert not res.valid
@@ -310,3 +308,71 @@ def test_size_message_shows_the_real_size(tmp_path: Path) -> None:
 def test_sizes_in_mb_are_indonesian() -> None:
     assert workbook.mb(20 * 1024 * 1024) == "20 MB"
     assert workbook.mb(int(21.3 * 1024 * 1024)) == "21,3 MB"
+
+
+# --- the fast route of the scan sees what expat sees -----------------------------------------
+
+
+def _sheet_xml(data: bytes) -> tuple[bytes, set[int]]:
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        styles = zf.read("xl/styles.xml") if "xl/styles.xml" in zf.namelist() else b""
+        return zf.read("xl/worksheets/sheet1.xml"), xmlscan.xlsx_percent_styles(styles)
+
+
+def _openpyxl_with_formulas() -> bytes:
+    import openpyxl
+
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    assert ws is not None
+    ws.append(["Indikator Kinerja", "Target", "Realisasi", "Capaian"])
+    for r in range(2, 40):
+        ws.append([f"Indikator {r}", r, r + 1, f"=C{r}/B{r}*100"])
+    ws["B5"].number_format = "0.0%"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+SAMPLES = {
+    "plain": lambda: f.xlsx([["Indikator Kinerja", "Target"], ["A", 1], ["B", 2]]),
+    "percent and merges": lambda: f.xlsx(
+        [["Indikator Kinerja", "Satuan", "Target"], ["A", "%", 0.5], ["B", "%", 0.25]],
+        percent=["C2", "C3"],
+        merges=["A4:C4"],
+    ),
+    "formulas without values": _openpyxl_with_formulas,
+    "single quotes, spaces": lambda: f.raw_xlsx(
+        "<row r = '1'>" + f.inline("A1", "Indikator", "'") + "</row><row r='2'><c r = 'B2' "
+        "t='e'><f>1/0</f><v>#DIV/0!</v></c><c r='C2'><f>SUM(1)</f><v/></c></row>"
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(SAMPLES))
+def test_the_fast_route_of_the_scan_agrees_with_expat(name: str) -> None:
+    xml, pct = _sheet_xml(SAMPLES[name]())
+    fast = xmlscan.scan_xlsx_sheet_fast(xml, "sheet", pct, 200_000)
+    slow = xmlscan.scan_xlsx_sheet([xml], "sheet", pct, 200_000)
+    assert fast is not None, "these sheets are in the usual spelling: the fast route applies"
+    assert (fast.height, fast.width, fast.percent, fast.no_value, fast.errors) == (
+        slow.height,
+        slow.width,
+        slow.percent,
+        slow.no_value,
+        slow.errors,
+    )
+
+
+@pytest.mark.parametrize(
+    "sheet_data",
+    [
+        "<!-- <row r='1048576'> -->" + '<row r="1">' + HEAD + "</row>",
+        '<row r="1">' + HEAD + "</row><row><c><v>1</v></c></row>",
+        '<row r="1"><c r="&#65;1"><v>1</v></c></row>',
+    ],
+    ids=["comment", "row without r", "character reference"],
+)
+def test_the_fast_route_steps_aside_when_it_cannot_vouch(sheet_data: str) -> None:
+    xml, pct = _sheet_xml(f.raw_xlsx(sheet_data))
+    assert xmlscan.scan_xlsx_sheet_fast(xml, "sheet", pct, 200_000) is None
