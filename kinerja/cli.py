@@ -822,17 +822,25 @@ def cmd_records(args: argparse.Namespace) -> int:
     if frame.empty:
         _echo("Belum ada data yang cocok.")
         return 0
+    from kinerja import capaian
     from kinerja.angka import TANDA_KOSONG, format_angka
 
     shown = frame[
         ["bidang", "indikator", "tahun", "periode", "target", "realisasi", "capaian", "predikat"]
     ].copy()
+    # Capaian as shown: two decimals, half up on the exact decimal value (not the float).
+    shown["capaian"] = capaian.tampil(frame)
     for c in shown.columns:
         if c in ("target", "realisasi", "capaian"):
             # format_angka shows a blank (None/NaN) as "–", never "NaN".
             shown[c] = [format_angka(v, 2 if c == "capaian" else None) for v in shown[c]]
         else:
             shown[c] = [TANDA_KOSONG if _plain(v) is None else _safe(v) for v in shown[c]]
+    melampaui = capaian.melampaui_target(frame)
+    shown["melampaui"] = ["melampaui target" if m else "" for m in melampaui]
+    shown["keterangan capaian"] = [
+        "" if _plain(v) is None else _safe(v) for v in capaian.catatan_capaian(frame)
+    ]
     print(shown.to_string(index=False))  # every cell escaped above
     _echo(f"{len(frame)} data terkini.")
     return 0

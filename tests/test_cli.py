@@ -479,3 +479,36 @@ def test_demo_stores_every_demo_sheet_once(capsys, tmp_path: Path) -> None:
     records = connect(url).records()
     assert set(records["tahun"]) == {2022, 2023}
     assert records["bidang"].nunique() == 4
+
+
+def _corrupt(data: bytes) -> bytes:
+    """The sheet's deflate stream broken in the middle: a damaged archive."""
+    import zipfile as zf
+
+    with zf.ZipFile(io.BytesIO(data)) as z:
+        info = z.getinfo("xl/worksheets/sheet1.xml")
+    raw = bytearray(data)
+    start = (
+        info.header_offset
+        + 30
+        + len(info.filename)
+        + int.from_bytes(raw[info.header_offset + 28 : info.header_offset + 30], "little")
+    )
+    for k in range(start + 2, start + min(info.compress_size, 40)):
+        raw[k] ^= 0x5A
+    return bytes(raw)
+
+
+def test_one_damaged_file_never_hides_the_others(capsys, tmp_path: Path) -> None:
+    good = write("baik.xlsx", [HEADER, ["Bidang X", "Jumlah IKM", "unit", 2023, "TW I", 10, 9]])
+    broken = Path("rusak.xlsx")
+    broken.write_bytes(_corrupt(Path(good).read_bytes()))
+    Path("folder").mkdir()
+    code, out, err = run(capsys, "validate", "--json", str(broken), good, "folder")
+    assert code == 1 and "tak terduga" not in out + err
+    reports = {r["file"]: r for r in json.loads(out)}
+    assert len(reports) == 3
+    assert not reports[str(broken)]["valid"]
+    assert "rusak" in reports[str(broken)]["errors"][0]["message"]
+    assert reports[good]["valid"] and len(reports[good]["records"]) == 1
+    assert "folder" in reports["folder"]["errors"][0]["message"]

@@ -317,8 +317,31 @@ def test_records_text_shows_no_nan_and_escapes_cells(
     assert len(lines) == 4  # header, two records, the count
     blank = next(line for line in lines if "Indeks kepuasan" in line)
     assert "Indeks kepuasan\\x1b[2J" in blank and "\x1b" not in out
-    assert blank.split()[-3:] == ["–", "–", "–"]  # realisasi, capaian, predikat
+    # realisasi, capaian and predikat blank, and the reason said
+    assert blank.split()[-6:] == ["–", "–", "–", "realisasi", "belum", "dilaporkan"]
     assert "90,00" in next(line for line in lines if "Nilai SAKIP" in line)
+
+
+def test_records_text_shows_exact_capaian_and_melampaui(
+    db_url: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    sheet = tmp_path / "tepat.xlsx"
+    sheet.write_bytes(
+        factories.xlsx(
+            [
+                HEADER,
+                ["Sekretariat", "Nilai SAKIP", "nilai", 2023, "TW I", 220, 200.189],
+                ["Sekretariat", "Indeks kepuasan", "nilai", 2023, "TW I", 10, 12],
+            ]
+        )
+    )
+    code, out, _ = run(capsys, "submit", "--db", db_url, str(sheet))
+    assert code == 0, out
+    code, out, _ = run(capsys, "records", "--db", db_url)
+    tie = next(line for line in out.splitlines() if "Nilai SAKIP" in line)
+    over = next(line for line in out.splitlines() if "Indeks kepuasan" in line)
+    assert "91,00" in tie and "Sangat Tinggi" in tie and "melampaui" not in tie
+    assert "120,00" in over and "melampaui target" in over
 
 
 def test_history_text_shows_wib_and_cannot_be_forged(
