@@ -6,6 +6,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from operator import itemgetter
 from pathlib import Path
 from typing import Any
 
@@ -114,29 +115,99 @@ def records_to_json(records: pd.DataFrame) -> list[dict[str, Any]]:
     come from the records' own columns (the reader's), else are computed from the stored
     capaian with capaian.catatan_capaian and capaian.melampaui_target.
     """
-    out: list[dict[str, Any]] = []
     cols = schema.RECORD_COLUMNS
     if records.empty:
-        return out
+        return []
     frame = records.reindex(columns=cols)
-    catatan = cp.catatan_capaian(records).tolist()
-    melampaui = cp.melampaui_target(records).tolist()
-    rows = frame.itertuples(index=False, name=None)
-    for row, note, lebih in zip(rows, catatan, melampaui, strict=True):
-        rec: dict[str, Any] = {}
-        for k, v in zip(cols, row, strict=True):
-            if v is None or (isinstance(v, float) and math.isnan(v)):
-                rec[k] = None
-            elif k == "tahun":
-                rec[k] = int(v)
-            elif isinstance(v, np.floating):
-                rec[k] = float(v)
-            else:
-                rec[k] = v
-        rec["capaian_catatan"] = note
-        rec["melampaui_target"] = bool(lebih)
-        out.append(rec)
-    return out
+    # Column by column (a Python loop per cell is slow on 100.000 rows), then one dict per row.
+    columns = [_json_column(frame.iloc[:, k], c) for k, c in enumerate(cols)]
+    columns.append(cp.catatan_capaian(records).tolist())
+    columns.append(cp.melampaui_target(records).tolist())  # a bool Series: Python bools
+    keys = (*cols, "capaian_catatan", "melampaui_target")
+    if keys == _JSON_KEYS:
+        return list(map(_json_record, *columns))  # a dict display: built in one step
+    return [dict(zip(keys, row, strict=True)) for row in zip(*columns, strict=True)]
+
+
+def _json_record(  # one argument per key, in records_to_json's order
+    bidang: Any,
+    sasaran: Any,
+    indikator: Any,
+    satuan: Any,
+    arah: Any,
+    tahun: Any,
+    periode: Any,
+    target: Any,
+    realisasi: Any,
+    capaian: Any,
+    predikat: Any,
+    keterangan: Any,
+    capaian_catatan: Any,
+    melampaui_target: Any,
+) -> dict[str, Any]:
+    return {
+        "bidang": bidang,
+        "sasaran": sasaran,
+        "indikator": indikator,
+        "satuan": satuan,
+        "arah": arah,
+        "tahun": tahun,
+        "periode": periode,
+        "target": target,
+        "realisasi": realisasi,
+        "capaian": capaian,
+        "predikat": predikat,
+        "keterangan": keterangan,
+        "capaian_catatan": capaian_catatan,
+        "melampaui_target": melampaui_target,
+    }
+
+
+# records_to_json's keys as _json_record writes them (its argument names, in order).
+_JSON_KEYS = _json_record.__code__.co_varnames[: _json_record.__code__.co_argcount]
+
+
+_JSON_PLAIN = frozenset({str, type(None)})
+
+
+def _json_value(key: str, v: Any) -> Any:
+    """One cell as JSON: NaN and None as None, tahun as int, numpy floats as floats."""
+    if v is None or (isinstance(v, float) and math.isnan(v)):
+        return None
+    if key == "tahun":
+        return int(v)
+    if isinstance(v, np.floating):
+        return float(v)
+    return v
+
+
+def _json_column(s: pd.Series, key: str) -> list[Any]:
+    """_json_value over one column, with fast paths for numpy numbers and pandas text.
+
+    The values are the ones iterating the column gives (Python scalars for numpy dtypes).
+    """
+    dtype = s.dtype
+    if isinstance(dtype, np.dtype) and dtype.kind in "fiub":
+        values = s.to_numpy().tolist()
+        if dtype.kind == "f":
+            if key == "tahun":
+                return [None if v != v else int(v) for v in values]
+            return [None if v != v else v for v in values]
+        return [int(v) for v in values] if key == "tahun" else values
+    if isinstance(dtype, pd.StringDtype) and dtype.na_value is np.nan:
+        # Text repeats: convert each distinct string once (missing is code -1, so None).
+        codes, distinct = pd.factorize(s)
+        lookup = np.empty(len(distinct) + 1, dtype=object)
+        lookup[:-1] = distinct.to_numpy(dtype=object)
+        lookup[-1] = None
+        values = lookup[codes].tolist()
+    elif isinstance(dtype, np.dtype) and dtype.kind == "O":
+        values = s.to_numpy().tolist()  # the objects themselves, as iterating gives them
+    else:
+        values = list(s)
+    if key != "tahun" and set(map(type, values)) <= _JSON_PLAIN:
+        return values
+    return [_json_value(key, v) for v in values]
 
 
 # --- locating the table --------------------------------------------------------------------
@@ -297,27 +368,26 @@ def locate_tables(
         return []
     tables = [_build_table(sheet, grid, first, field_of)]
     ind = next((c.index for c in tables[0].columns if c.field in required), None)
-    seen: dict[str, bool] = {}
-
-    def names_field(v: Any) -> bool:
-        # Cheap first look at one cell per row (sheets of 100.000 rows pass through here).
-        if not isinstance(v, str) or len(v) > 60:
-            return False
-        hit = seen.get(v)
-        if hit is None:
-            hit = seen[v] = field_of(v) in required
-        return hit
-
     r = tables[0].data_start
-    while r < len(grid):
-        row = grid[r]
-        if ind is not None and ind < len(row) and names_field(row[ind]) and is_header(r):
-            nxt = _build_table(sheet, grid, r, field_of)
-            tables[-1].data_end = _title_start(grid, tables[-1].data_start, r)
+    if ind is not None:
+        # Cheap first look at one cell per row (sheets of 100.000 rows pass through here): only
+        # rows whose indikator cell names a required field may repeat the header. Each distinct
+        # text is judged once.
+        try:
+            cells = list(map(itemgetter(ind), grid[r:]))
+        except IndexError:  # a short row: no cell there
+            cells = [row[ind] if ind < len(row) else None for row in grid[r:]]
+        names = {
+            v for v in set(cells) if isinstance(v, str) and len(v) <= 60 and field_of(v) in required
+        }
+        at = [r + k for k, v in enumerate(cells) if v in names] if names else []
+        for h in at:
+            if h < r or not is_header(h):
+                continue  # inside the header rows of the table just found, or not a header
+            nxt = _build_table(sheet, grid, h, field_of)
+            tables[-1].data_end = _title_start(grid, tables[-1].data_start, h)
             tables.append(nxt)
             r = nxt.data_start
-            continue
-        r += 1
     for t in tables:
         if t.data_end < 0:
             t.data_end = len(grid)
@@ -600,7 +670,8 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
             )
         return IngestResult(name, schema.empty_records(), report)
     records = pd.concat(frames, ignore_index=True) if frames else schema.empty_records()
-    if not report.errors:
+    if not report.errors and sum(not f.empty for f in frames) > 1:
+        # A single table's records were already checked for duplicates by its validation.
         _duplicates_across(records, report)
     if not report.errors and records.empty:
         report.error(
@@ -637,12 +708,16 @@ def _duplicates_across(records: pd.DataFrame, report: Report) -> None:
         return
     key = schema.KEY_COLUMNS
     dup = records[records.duplicated(key, keep=False)]
-    for k, group in dup.groupby(key, sort=False):
+    bidang, indikator, tahun, periode = (dup[c].to_numpy() for c in key)
+    lembar, baris = dup["lembar"].to_numpy(), dup["baris"].to_numpy()
+    for group in _groups(dup, key):
+        k = group[0]
         where = [
-            (f"lembar '{s}' " if s else "") + f"baris {int(b)}"
-            for s, b in zip(group["lembar"], group["baris"], strict=True)
+            (f"lembar '{lembar[i]}' " if lembar[i] else "") + f"baris {int(baris[i])}"
+            for i in group
         ]
-        for s, b in zip(group["lembar"], group["baris"], strict=True):
+        for i in group:
+            s, b = lembar[i], baris[i]
             others = ", ".join(
                 w for w in where if w != (f"lembar '{s}' " if s else "") + f"baris {int(b)}"
             )
@@ -650,11 +725,22 @@ def _duplicates_across(records: pd.DataFrame, report: Report) -> None:
                 Issue(
                     int(b),
                     "Indikator Kinerja",
-                    f"Data ganda: bidang '{k[0]}', indikator '{k[1]}', tahun {k[2]}, periode "
-                    f"{k[3]} juga ada di {others}.",
+                    f"Data ganda: bidang '{bidang[k]}', indikator '{indikator[k]}', tahun "
+                    f"{tahun[k]}, periode {periode[k]} juga ada di {others}.",
                     s or None,
                 )
             )
+
+
+def _groups(frame: pd.DataFrame, key: list[str]) -> list[np.ndarray]:
+    """The positions of each group of frame.groupby(key, sort=False), groups in its order and
+    rows in frame's (a row with a missing key is in none, as groupby leaves it out). Reading
+    columns as arrays by these beats a groupby loop by far when thousands of keys repeat."""
+    gid = frame.groupby(key, sort=False).ngroup().to_numpy(dtype=float, na_value=np.nan)
+    pos = np.flatnonzero(~np.isnan(gid))
+    pos = pos[np.argsort(gid[pos], kind="stable")]
+    starts = np.flatnonzero(np.diff(gid[pos]))
+    return np.split(pos, starts + 1) if len(pos) else []
 
 
 def _cell(col: Column, row0: int) -> str:
@@ -696,10 +782,10 @@ def is_summary_label(text: object) -> bool:
     """
     if not isinstance(text, str):
         return False
-    s = " ".join(text.replace(":", " ").lower().split())
-    if not s.startswith(_SUMMARY_FIRST):
+    words = text.replace(":", " ").lower().split()
+    if not " ".join(words).startswith(_SUMMARY_FIRST):
         return False
-    return all(w in _SUMMARY_WORDS for w in s.split())
+    return _SUMMARY_WORDS.issuperset(words)
 
 
 def _choose_year_columns(
@@ -799,7 +885,7 @@ def _read_table(
 
     rows = list(range(table.data_start, n_rows))
     body = grid[table.data_start : n_rows]
-    data = {c.index: _column(body, c.index) for c in cols}
+    data = _columns(body, sorted({c.index for c in cols}))
     num_mask = np.zeros(len(rows), dtype=bool)
     for c in value_cols:
         num_mask |= data[c.index] != ""
@@ -808,8 +894,10 @@ def _read_table(
         num_mask[r0 - table.data_start] = False
     ind_col = table.plain("indikator")
     assert ind_col is not None  # locate_table requires it
-    ind_mask = data[ind_col.index] != ""
-    summary = np.asarray(_map_unique(data[ind_col.index], is_summary_label), dtype=bool)
+    # One pass over the indikator column: its distinct cells, blank or not, summary or not.
+    ind_codes, ind_cells, ind_summary = _factorize(data[ind_col.index], is_summary_label)
+    ind_mask = np.array([v != "" for v in ind_cells], dtype=bool)[ind_codes]
+    summary = np.array(ind_summary, dtype=bool)[ind_codes]
     for k in map(int, np.flatnonzero(summary & num_mask)):
         r0 = rows[k]
         report.warn(
@@ -892,14 +980,22 @@ def _read_table(
     if len(idx) == 0:
         return schema.empty_records()
 
+    every_row = len(idx) == len(rows)
+
     def take(col: Column | None) -> np.ndarray:
         if col is None:
             return np.full(len(idx), "", dtype=object)
-        return data[col.index][idx]
+        # Read only: the column itself when every row is kept (a copy touches every cell).
+        return data[col.index] if every_row else data[col.index][idx]
 
-    base = pd.DataFrame({"baris": np.asarray([rows[i] + 1 for i in idx], dtype=np.int64)})
+    # rows[i] is table.data_start + i: the spreadsheet row is one more.
+    base = pd.DataFrame({"baris": (idx + (table.data_start + 1)).astype(np.int64)})
     for f in TEXT_FIELDS:
-        base[f] = _map_unique(take(table.plain(f)), _clean_text)
+        if f == "indikator" and every_row:  # the cells factorised above, in the same order
+            codes, cleaned = ind_codes, [_clean_text(v) for v in ind_cells]
+        else:
+            codes, _, cleaned = _factorize(take(table.plain(f)), _clean_text)
+        base[f] = _text_values(cleaned, codes)
     # Grouping columns: a blank cell under a filled one repeats it (people leave repeats blank),
     # and group label rows fill them where the sheet has no such column.
     for f, labels, col in (
@@ -957,7 +1053,8 @@ def _read_table(
             records[f], bad = _numbers(table.plain(f), idx, rows, data, table, base, report)
             failed = failed | bad
         _blank_issues(records, ~failed, table, None, data, idx, report)
-        records = records[~failed]
+        if failed.any():  # else keep the frame (_validate renumbers it either way)
+            records = records[~failed]
     records = _validate(records, table, report)
     if report.errors:
         return schema.empty_records()
@@ -981,8 +1078,9 @@ def _blank_issues(
         if col is None and f == "target":
             col = table.plain("target")
         blank = mask & part[f].isna().to_numpy()
+        baris = part["baris"].to_numpy()
         for k in np.flatnonzero(blank):
-            row = int(part["baris"].iloc[k])
+            row = int(baris[k])
             raw = _text(data[col.index][idx[k]]) if col is not None else ""
             shown = f"'{raw}', " if raw else ""
             name = col.header if col else schema.LABEL[f]
@@ -1015,16 +1113,45 @@ def _column(body: list[list[Any]], idx: int) -> np.ndarray:
     return out
 
 
-def _map_unique(values: np.ndarray, fn: Callable[[Any], Any]) -> list[Any]:
-    """fn applied once per distinct value (sheets repeat the same text thousands of times)."""
-    cache: dict[Any, Any] = {}
-    out = []
+def _columns(body: list[list[Any]], indices: list[int]) -> dict[int, np.ndarray]:
+    """The data rows' columns at indices as object arrays (blank = "")."""
+    width = len(body[0]) if body else 0
+    if body and indices and indices[-1] < width and set(map(len, body)) == {width}:
+        # A rectangular grid (the parser's usual): one copy into a 2-D array, then columns.
+        grid = np.empty((len(body), width), dtype=object)
+        grid[:] = body
+        return {i: grid[:, i] for i in indices}
+    return {i: _column(body, i) for i in indices}
+
+
+def _factorize(
+    values: np.ndarray, fn: Callable[[Any], Any]
+) -> tuple[np.ndarray, list[Any], list[Any]]:
+    """values as codes into their distinct values, those values, and fn of each.
+
+    fn runs once per distinct value, on its first occurrence, in order (sheets repeat the same
+    text thousands of times): fn(values[k]) is results[codes[k]]. One pass over the cells; the
+    rest is numpy on the codes.
+    """
+    index: dict[Any, int] = {}
+    distinct: list[Any] = []
+    codes: list[int] = []
     for v in values:
         try:
-            out.append(cache[v])
+            codes.append(index[v])
         except KeyError:
-            out.append(cache.setdefault(v, fn(v)))
-    return out
+            index[v] = len(distinct)
+            codes.append(len(distinct))
+            distinct.append(v)
+    return np.array(codes, dtype=np.intp), distinct, [fn(v) for v in distinct]
+
+
+def _text_values(results: list[Any], codes: np.ndarray) -> Any:
+    """results[codes] for a frame column: as the list would be (text with None, pandas infers
+    its text dtype), built from the few distinct values instead of one object per row."""
+    if all(type(r) is str or r is None for r in results) and any(r is not None for r in results):
+        return pd.array(results, dtype="str").take(codes)
+    return [results[c] for c in codes.tolist()]
 
 
 def _numeric_row(row: list[Any]) -> bool:
@@ -1040,6 +1167,8 @@ def _nonblank(vals: list[Any]) -> np.ndarray:
 
 
 def _clean_text(v: Any) -> str | None:
+    if type(v) is str:  # the usual cell: _text would only strip it, and split() trims too
+        return " ".join(v.split()) or None
     s = _text(v)
     return " ".join(s.split()) if s else None
 
@@ -1099,7 +1228,7 @@ def _resolve_context(
                 "dan formulir unggah tidak mengisinya.",
             )
 
-    tahun = _context_column(
+    codes, tahun = _context_column(
         take(table.plain("tahun")),
         schema.parse_tahun,
         title.tahun or defaults.tahun,
@@ -1109,10 +1238,10 @@ def _resolve_context(
         "Tahun",
         "Tahun '{v}' tidak sah (sel {cell}); tulis tahun 2000-2100.",
     )
-    base["tahun"] = np.asarray([t if t is not None else 0 for t in tahun], dtype=np.int64)
+    base["tahun"] = np.asarray([t if t is not None else 0 for t in tahun], dtype=np.int64)[codes]
     if table.wide:
         return  # wide sheets carry the periode in their columns
-    base["periode"] = _context_column(
+    codes, periode = _context_column(
         take(table.plain("periode")),
         schema.parse_periode,
         title.periode or defaults.periode,
@@ -1122,6 +1251,7 @@ def _resolve_context(
         "Periode",
         "Periode '{v}' tidak dikenal (sel {cell}); gunakan TW I-TW IV, Semester I/II atau Tahunan.",
     )
+    base["periode"] = _text_values(periode, codes)
 
 
 def _context_column(
@@ -1133,17 +1263,20 @@ def _context_column(
     report: Report,
     label: str,
     bad_message: str,
-) -> list[Any]:
-    """One of tahun/periode per record: parsed cell, else the fallback; issues per bad cell."""
-    blank = raw == ""
-    parsed = _map_unique(raw, parse)
-    out = [fallback if b else p for b, p in zip(blank, parsed, strict=True)]
-    for k in np.flatnonzero(~blank):
-        if parsed[k] is None:
-            row = int(rows[k])
-            assert col is not None
-            v = _text(raw[k])
-            report.error(row, col.header, bad_message.format(v=v, cell=f"{col.letter}{row}"))
+) -> tuple[np.ndarray, list[Any]]:
+    """One of tahun/periode per record: parsed cell, else the fallback; issues per bad cell.
+
+    As codes into the column's distinct cells and the value of each (see _factorize).
+    """
+    codes, cells, parsed = _factorize(raw, parse)
+    blank_cell = np.array([v == "" for v in cells], dtype=bool)
+    blank = blank_cell[codes]
+    out = [fallback if b else p for b, p in zip(blank_cell.tolist(), parsed, strict=True)]
+    for k in np.flatnonzero((_is_none(parsed) & ~blank_cell)[codes]):
+        row = int(rows[k])
+        assert col is not None
+        v = _text(raw[k])
+        report.error(row, col.header, bad_message.format(v=v, cell=f"{col.letter}{row}"))
     if fallback is None and blank.any():
         if col is None:
             report.error(
@@ -1156,7 +1289,7 @@ def _context_column(
             first = int(np.flatnonzero(blank)[0])
             row = int(rows[first])
             report.error(row, col.header, f"{label} kosong (sel {col.letter}{row}).")
-    return out
+    return codes, out
 
 
 def _resolve_arah(
@@ -1170,19 +1303,23 @@ def _resolve_arah(
         base["arah"] = "naik"
         return
     raw = take(acol)
-    blank = raw == ""
-    parsed = _map_unique(raw, lambda v: schema.parse_arah(_text(v)))
+    codes, cells, parsed = _factorize(raw, lambda v: schema.parse_arah(_text(v)))
+    blank = np.array([v == "" for v in cells], dtype=bool)
     rows = base["baris"].to_numpy()
-    for k in np.flatnonzero(~blank):
-        if parsed[k] is None:
-            row = int(rows[k])
-            report.error(
-                row,
-                acol.header,
-                f"Arah '{_text(raw[k])}' tidak dikenal (sel {acol.letter}{row}); gunakan Naik "
-                "(semakin tinggi semakin baik) atau Turun (semakin rendah semakin baik).",
-            )
-    base["arah"] = ["naik" if b else (p or "naik") for b, p in zip(blank, parsed, strict=True)]
+    for k in np.flatnonzero((_is_none(parsed) & ~blank)[codes]):
+        row = int(rows[k])
+        report.error(
+            row,
+            acol.header,
+            f"Arah '{_text(raw[k])}' tidak dikenal (sel {acol.letter}{row}); gunakan Naik "
+            "(semakin tinggi semakin baik) atau Turun (semakin rendah semakin baik).",
+        )
+    arah = ["naik" if b else (p or "naik") for b, p in zip(blank.tolist(), parsed, strict=True)]
+    base["arah"] = _text_values(arah, codes)
+
+
+def _is_none(values: list[Any]) -> np.ndarray:
+    return np.array([v is None for v in values], dtype=bool)
 
 
 _NUM_TYPES = (float, int)
@@ -1207,10 +1344,17 @@ def _numbers(
     failed = np.zeros(n, dtype=bool)
     if col is None:
         return out, failed
-    vals = data[col.index][idx]
+    vals = data[col.index]
+    if n != len(vals):
+        vals = vals[idx]  # else every row is kept: read the column itself
     is_num = np.fromiter((type(v) in _NUM_TYPES for v in vals), dtype=bool, count=n)
-    out[is_num] = vals[is_num].astype(float)
-    rest = np.flatnonzero(~is_num & (vals != ""))
+    if is_num.all():
+        out = vals.astype(float)
+        rest = np.flatnonzero(~is_num)
+    else:
+        out[is_num] = vals[is_num].astype(float)
+        other = np.flatnonzero(~is_num)
+        rest = other[vals[other] != ""]
     cache: dict[str, Any] = {}
     # The sheet's own capaian is recomputed anyway: what it cannot give is only a warning.
     problem = report.warn if col.field == "capaian" else report.error
@@ -1257,13 +1401,17 @@ def _numbers(
             failed[k] = True
     percent = [r for (r, c) in table.sheet.percent if c == col.index]
     if percent:
-        pos = {rows[i]: k for k, i in enumerate(idx)}
+        pos = dict(zip((idx + rows[0]).tolist(), range(n), strict=True))  # rows[i] is rows[0] + i
         satuan = base["satuan"].to_numpy()
+        persen: dict[Any, bool] = {}  # schema.is_persen per distinct satuan
         for r in percent:
             at = pos.get(r)
             if at is None or not is_num[at]:
                 continue
-            if col.field == "capaian" or schema.is_persen(satuan[at]):
+            unit = satuan[at]
+            if col.field != "capaian" and unit not in persen:
+                persen[unit] = schema.is_persen(unit)
+            if col.field == "capaian" or persen[unit]:
                 out[at] *= 100.0
             else:
                 report.warn(
@@ -1291,7 +1439,9 @@ def _validate(records: pd.DataFrame, table: Table, report: Report) -> pd.DataFra
     bad_rows = {e.row for e in report.errors}
     if None in bad_rows:
         return records
-    records = records[~records["baris"].isin(bad_rows)].reset_index(drop=True)
+    if bad_rows:  # rows already refused (another table of the sheet) are not checked again
+        records = records[~records["baris"].isin(bad_rows)]
+    records = records.reset_index(drop=True)
     try:
         return schema.RecordInput.validate(records, lazy=True)
     except pa_errors.SchemaErrors as exc:
@@ -1304,21 +1454,30 @@ def _report_failures(
 ) -> None:
     dup_done: set[tuple[int, ...]] = set()
     header_of = {c.field: c for c in table.columns if c.periode is None}
-    for fc in failures.to_dict("records"):
+    baris = records["baris"].to_numpy()  # read by position below, not row by row
+    periode = records["periode"].to_numpy() if table.wide else None
+    # A duplicate key fails once per row and key column (400.000 cases on a sheet of 100.000
+    # repeated rows): those only need their check's name; the rest are read in full.
+    checks = [str(c) for c in failures["check"].tolist()]
+    duplicate = [("unique" in c or c.startswith("multiple_fields_uniqueness")) for c in checks]
+    cells = ["check", "column", "index", "failure_case"]
+    rest = iter(failures.loc[~np.array(duplicate, dtype=bool), cells].to_dict("records"))
+    for dup_check in duplicate:
+        if dup_check:
+            _report_duplicates(records, dup_done, report, table)
+            continue
+        fc = next(rest)
         check = str(fc["check"])
         column = fc["column"] if isinstance(fc["column"], str) else None
         index = fc["index"]
-        if "unique" in check or check.startswith("multiple_fields_uniqueness"):
-            _report_duplicates(records, dup_done, report, table)
-            continue
         if index is None or (isinstance(index, float) and math.isnan(index)):
             report.error(None, column, f"Kolom {column}: {check}")
             continue
-        rec = records.iloc[int(index)]
-        row = int(rec["baris"])
+        row = int(baris[int(index)])
         col = header_of.get(column or "")
         if column in ("target", "realisasi", "pagu", "realisasi_anggaran") and table.wide:
-            col = _wide_col(table.columns, column, rec["periode"]) or col
+            assert periode is not None
+            col = _wide_col(table.columns, column, periode[int(index)]) or col
         name = col.header if col else schema.LABEL.get(column or "", column)
         cell = f" (sel {col.letter}{row})" if col else ""
         tmpl = next(
@@ -1336,20 +1495,22 @@ def _report_duplicates(
         return
     key = schema.KEY_COLUMNS
     dup = records[records.duplicated(key, keep=False)]
-    for _, group in dup.groupby(key, sort=False):
-        rows = tuple(sorted(int(x) for x in group["baris"].unique()))
+    bidang, indikator, tahun, periode = (dup[c].to_numpy() for c in key)
+    baris = dup["baris"].to_numpy()
+    for group in _groups(dup, key):
+        rows = tuple(sorted(int(x) for x in set(baris[group].tolist())))
         if rows in done:
             continue
         done.add(rows)
-        first = group.iloc[0]
+        k = group[0]
         ind = table.plain("indikator")
         for r in rows:
             others = ", ".join(str(x) for x in rows if x != r) or str(r)
             report.error(
                 r,
                 ind.header if ind else "Indikator Kinerja",
-                f"Data ganda: bidang '{first['bidang']}', indikator '{first['indikator']}', "
-                f"tahun {first['tahun']}, periode {first['periode']} juga ada di baris {others}.",
+                f"Data ganda: bidang '{bidang[k]}', indikator '{indikator[k]}', "
+                f"tahun {tahun[k]}, periode {periode[k]} juga ada di baris {others}.",
             )
     done.add((-1,))
 
@@ -1365,10 +1526,10 @@ def _with_capaian(
         both = ~np.isnan(sheet_capaian) & ~np.isnan(computed)
         diff = np.zeros(len(out), dtype=bool)
         diff[both] = np.abs(sheet_capaian[both] - computed[both]) > CAPAIAN_TOLERANCE
+        periode, baris = out["periode"].to_numpy(), out["baris"].to_numpy()  # not row by row
         for k in np.flatnonzero(diff):
-            rec = out.iloc[int(k)]
-            col = _wide_col(table.columns, "capaian", rec["periode"]) or table.plain("capaian")
-            row = int(rec["baris"])
+            col = _wide_col(table.columns, "capaian", periode[k]) or table.plain("capaian")
+            row = int(baris[k])
             report.warn(
                 row,
                 col.header if col else "Capaian",

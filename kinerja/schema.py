@@ -111,8 +111,19 @@ _YEAR_NOTE = re.compile(r"\s+(?:(?:tahun|th\.?)\s*(?:20\d\d)?|tahunan|20\d\d)$")
 _REALISASI_SD = re.compile(r"^realisasi\s+(s\.?\s*d\.?|sd|sampai(\s+dengan)?)(\s|$)")
 
 
+# The first word of every alias. A header that names a field has, once normalised, an alias's
+# first word as its own first word; for ASCII text normalising only lower-cases, folds spaces
+# and trims the end, so the text's first word starts with it. Lets header_field turn down data
+# cells cheaply (sheets of 100.000 rows pass through it).
+_ALIAS_HEADS: tuple[str, ...] = tuple(sorted({a.split()[0] for a in _ALIAS_TO_FIELD}))
+
+
 def header_field(text: object) -> str | None:
     """The canonical field a header names, or None when it names none."""
+    if isinstance(text, str) and text.isascii():
+        first = text.lower().split(None, 1)
+        if not first or not first[0].startswith(_ALIAS_HEADS):
+            return None
     h = normalize_header(text)
     if not h:
         return None
