@@ -450,12 +450,14 @@ TooManyCells = _TooManyCells
 # it answers None and scan_xlsx_sheet reads the part element by element.
 
 _ATTR = rb"""(?:\s+[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))"""
-_ROW_TAG = re.compile(rb"<row(?=[\s/>])(" + _ATTR + rb"*)\s*/?>")
 _ONE_ATTR = re.compile(rb"""\s+([^\s=/>]+)\s*=\s*(?:"([^"]*)"|'([^']*)')""")
-# Every cell tag, with its r when r is there in the usual form (empty groups otherwise).
+# Every row and cell tag, with its r when r is there in the usual form (empty groups
+# otherwise): the attributes before r are skipped whole, so an "r=" inside another attribute's
+# value is never taken for it.
+_NOT_R = rb"""(?:\s+(?!r\s*=)[^\s=/>]+\s*=\s*(?:"[^"]*"|'[^']*'))*"""
+_ROW_R = re.compile(rb"<row(?=[\s/>])" + _NOT_R + rb"""(?:\s+r\s*=\s*(["'])([1-9][0-9]{0,6})\1)?""")
 _CELL_R = re.compile(
-    rb"<c(?=[\s/>])(?:\s+(?!r\s*=)[^\s=/>]+\s*=\s*(?:\"[^\"]*\"|'[^']*'))*(?:\s+r\s*=\s*"
-    rb"""(?:"([A-Z]{1,3})([1-9][0-9]{0,6})"|'([A-Z]{1,3})([1-9][0-9]{0,6})'))?"""
+    rb"<c(?=[\s/>])" + _NOT_R + rb"""(?:\s+r\s*=\s*(["'])([A-Z]{1,3})([1-9][0-9]{0,6})\1)?"""
 )
 _F_OPEN = (b"<f ", b"<f>", b"<f/>", b"<f\t", b"<f\n", b"<f\r")
 _ANY_F = re.compile(rb"<f[\s/>]")
@@ -507,23 +509,19 @@ def scan_xlsx_sheet_fast(
     if b"&#" in xml or not _plain_xml(xml):
         return None
     out = SheetScan()
-    max_row = 0
-    for raw in _ROW_TAG.findall(xml):
-        r = _attrs(raw).get(b"r")
-        if r is None or not r.isdigit() or not 1 <= int(r) <= XLSX_MAX_ROWS:
-            return None
-        max_row = max(max_row, int(r))
+    row_numbers = {r for _, r in _ROW_R.findall(xml)}
+    if b"" in row_numbers:
+        return None  # a row without r: rows count on from the one before (careful route)
     cells = _CELL_R.findall(xml)
-    letters = {a or c for a, _, c, _ in cells}
+    letters = {c for _, c, _ in cells}
+    digits = {r for _, _, r in cells}
+    del cells
     if b"" in letters:
         return None  # a cell without r, or an r spelled another way: the careful route
-    digits = {b or d for _, b, _, d in cells}
-    del cells
+    max_row = max(map(int, row_numbers | digits), default=0)
     max_col = 0
     for col in letters:
         max_col = max(max_col, _column(col.decode(), col.decode()) + 1)
-    if digits:
-        max_row = max(max_row, max(map(int, digits)))
     if max_row > max_rows:
         raise _TooManyRows(max_row)
     out.height, out.width = max_row, max_col
@@ -531,7 +529,7 @@ def scan_xlsx_sheet_fast(
 
     # Formulas and error values: read each such cell on its own, element by element.
     starts: set[int] = set()
-    if _ANY_F.search(xml):
+    if b"<f" in xml and _ANY_F.search(xml):
         if sum(xml.count(tag) for tag in _F_OPEN) > _MAX_SNIPPETS:
             return None
         for tag in _F_OPEN:
@@ -539,7 +537,7 @@ def scan_xlsx_sheet_fast(
             while at >= 0:
                 starts.add(_cell_start(xml, at))
                 at = xml.find(tag, at + 1)
-    if _ANY_E.search(xml):
+    if (b'"e"' in xml or b"'e'" in xml) and _ANY_E.search(xml):
         for m in _ERROR_CELL.finditer(xml):
             starts.add(m.start())
             if len(starts) > _MAX_SNIPPETS:
