@@ -1168,9 +1168,17 @@ def _nonblank(vals: list[Any]) -> np.ndarray:
 
 def _clean_text(v: Any) -> str | None:
     if type(v) is str:  # the usual cell: _text would only strip it, and split() trims too
+        if not v.isascii():
+            v = _no_lone_surrogates(v)
         return " ".join(v.split()) or None
     s = _text(v)
     return " ".join(s.split()) if s else None
+
+
+def _no_lone_surrogates(s: str) -> str:
+    """A lone surrogate (old .xls files hold them) as U+FFFD: it is no character a person
+    wrote, and no encoder takes it."""
+    return s.encode("utf-16", "surrogatepass").decode("utf-16", "replace")
 
 
 _LABEL_PREFIX = re.compile(

@@ -317,3 +317,13 @@ def test_header_merged_across_columns_is_one_column() -> None:
     res = read(f.xlsx(rows, merges=["A1:B1", "A2:B2"]))
     assert res.valid, text(res.report.errors)
     assert "dua kali" not in text(res.report.errors)
+
+
+def test_a_lone_surrogate_in_a_cell_is_replaced_not_a_crash() -> None:
+    from kinerja import workbook
+
+    sheet = workbook.Sheet("Data", [HEADER, ["Jumlah\ud800 IKM", "unit", 10, 9]])
+    book = workbook.Book("x.xls", "xls", ["Data"], set(), {"Data": sheet})
+    res = ingest.read(book, filename="x.xls", defaults=ingest.Defaults(**FORM))  # type: ignore[arg-type]
+    assert res.valid, text(res.report.errors)
+    assert res.records["indikator"].tolist() == ["Jumlah\ufffd IKM"]
