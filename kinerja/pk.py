@@ -1,7 +1,8 @@
 """The Perjanjian Kinerja / Rencana Aksi sheet: bytes to the year's indicator master.
 
 Read with the same tolerant reader as the division sheets (kinerja.workbook for the file,
-kinerja.ingest.locate_table for the table, kinerja.angka for the numbers).
+kinerja.ingest.locate_table for the table, kinerja.angka for the numbers), into the store's
+PK_COLUMNS and within its text limits. The reader imports the store, never the reverse.
 """
 
 from __future__ import annotations
@@ -13,26 +14,9 @@ import pandas as pd
 from kinerja import schema
 from kinerja.angka import parse_angka
 from kinerja.ingest import locate_table
+from kinerja.store.indicators import PK_COLUMNS
+from kinerja.store.tables import Indikator, string_lengths
 from kinerja.workbook import WorkbookError, load
-
-PK_COLUMNS: list[str] = [
-    "kode",
-    "bidang",
-    "sasaran",
-    "indikator",
-    "satuan",
-    "arah",
-    "agregasi",
-    "target",
-    "target_tw1",
-    "target_tw2",
-    "target_tw3",
-    "target_tw4",
-    "target_renstra",
-    "tahun_renstra",
-    "program",
-    "pagu",
-]
 
 PK_HEADERS: dict[str, tuple[str, ...]] = {
     "kode": ("kode", "kode indikator", "no. indikator", "kode iku"),
@@ -55,6 +39,8 @@ PK_HEADERS: dict[str, tuple[str, ...]] = {
 _PK_ALIAS = {alias: f for f, aliases in PK_HEADERS.items() for alias in aliases}
 _NUMERIC = {"target", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "target_renstra"}
 _MONEY = {"pagu"}
+# What the indicator master holds (kode 64, bidang 200, satuan 100 characters).
+_LENGTHS = string_lengths(Indikator)
 # "Target" over "TW I..TW IV" (the wide layout) names the quarterly targets.
 _TW_FIELD = {p: f"target_tw{i}" for i, p in enumerate(schema.TRIWULAN, start=1)}
 
@@ -137,6 +123,12 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
                     rec[f] = a_
                 else:
                     rec[f] = " ".join(str(v).split())
+                    limit = _LENGTHS.get(f)
+                    if limit is not None and len(rec[f]) > limit:
+                        errors.append(
+                            f"{where}: terlalu panjang ({len(rec[f])} karakter, "
+                            f"paling banyak {limit})."
+                        )
             if not rec["bidang"]:
                 errors.append(f"Baris {r}: kolom Bidang kosong.")
             key = (rec["bidang"], rec["indikator"])

@@ -46,3 +46,12 @@ def test_errors_name_row_and_column() -> None:
     _, errors = pk.read_pk(f.xlsx(rows, merges=["E2:H2"]))
     assert any(e.startswith("Baris 4, kolom Target TW I:") and "bukan angka" in e for e in errors)
     assert any(e.startswith("Baris 5, kolom Target Tahunan:") and "negatif" in e for e in errors)
+
+
+def test_text_longer_than_the_master_holds_names_row_and_column() -> None:
+    rows = [r[:] for r in ROWS]
+    rows[3][0] = "Bidang " + "x" * 200  # 207 characters; the master holds 200
+    rows[3][2] = "s" * 101
+    _, errors = pk.read_pk(f.xlsx(rows, merges=["E2:H2"]))
+    assert "Baris 4, kolom Bidang: terlalu panjang (207 karakter, paling banyak 200)." in errors
+    assert "Baris 4, kolom Satuan: terlalu panjang (101 karakter, paling banyak 100)." in errors

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import math
+import shutil
 import sqlite3
-from collections.abc import Iterator
+import subprocess
+import sys
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +21,7 @@ from kinerja.ingest import IngestResult, Issue, Report
 from tests import factories
 
 TW = ("TW I", "TW II", "TW III", "TW IV")
+ROOT = Path(__file__).resolve().parent.parent
 
 
 # --- builders (shared with the crash, concurrency and CLI tests) ----------------------------
@@ -97,6 +101,15 @@ def test_connect_twice_is_idempotent_and_keeps_data(db_url: str) -> None:
     assert len(s.records()) == 12
     assert len(s.instansi()) == 1
     s.close()
+
+
+def test_the_quick_head_check_agrees_with_alembic() -> None:
+    from alembic.config import Config
+    from alembic.script import ScriptDirectory
+
+    cfg = Config()
+    cfg.set_main_option("script_location", str(store.MIGRATIONS_DIR))
+    assert store.engine.head_revision() == ScriptDirectory.from_config(cfg).get_current_head()
 
 
 def test_downgrade_and_upgrade_again(db_url: str) -> None:
@@ -584,3 +597,243 @@ def test_public_surface() -> None:
     public = {n for n in vars(store.Store) if not n.startswith("_")} - {"dialect"}
     assert public == surface
     assert callable(store.connect) and issubclass(store.StoreError, Exception)
+
+
+# --- the store stands alone ------------------------------------------------------------------
+
+
+def test_the_store_imports_neither_the_reader_nor_pandera() -> None:
+    code = (
+        "import kinerja.store, sys; print(sorted(m for m in sys.modules if m.startswith("
+        "('pandera','kinerja.ingest','kinerja.pk','kinerja.workbook'))))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.strip() == "[]"
+
+
+def test_default_database_is_under_the_working_directory(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.delenv("KINERJA_DATABASE_URL", raising=False)
+    monkeypatch.delenv("KINERJA_DATA_DIR", raising=False)
+    monkeypatch.chdir(tmp_path)
+    assert store.default_url() == f"sqlite:///{tmp_path / 'data' / 'kinerja.db'}"
+    s = store.connect()
+    s.init()
+    assert (tmp_path / "data" / "kinerja.db").is_file()
+    # No instansi.toml here: the checkout's demo agency seeds it.
+    assert s.settings()["nama"] == "Dinas Perindustrian dan Tenaga Kerja"
+    s.close()
+
+
+# --- check() finds what it looks for ---------------------------------------------------------
+
+
+def _sql(s: store.Store, statement: str, **params: object) -> None:
+    with s.engine.begin() as conn:
+        conn.execute(sa.text(statement), params)
+
+
+def test_check_reports_a_submission_whose_record_count_is_wrong(db: store.Store) -> None:
+    out = submit(db, records(2))
+    _sql(db, "UPDATE kiriman SET jumlah_rekaman = 99 WHERE id = :k", k=out.kiriman_id)
+    assert db.check() == [f"kiriman #{out.kiriman_id}: jumlah rekaman tidak cocok"]
+
+
+def test_check_reports_a_superseded_submission_without_its_successor(db: store.Store) -> None:
+    first = submit(db, records(2))
+    submit(db, records(2, realisasi=50.0))
+    _sql(db, "UPDATE kiriman SET digantikan_oleh = NULL WHERE id = :k", k=first.kiriman_id)
+    assert db.check() == [f"kiriman #{first.kiriman_id}: diganti tanpa pengganti"]
+
+
+@pytest.mark.parametrize("status", ["refused", "superseded"])
+def test_check_reports_current_records_of_an_inactive_submission(
+    db: store.Store, status: str
+) -> None:
+    out = submit(db, records(2))
+    other = submit(db, records(1, bidang="Sekretariat"))
+    _sql(
+        db,
+        "UPDATE kiriman SET status = :status, digantikan_oleh = :o WHERE id = :k",
+        status=status,
+        o=other.kiriman_id if status == "superseded" else None,
+        k=out.kiriman_id,
+    )
+    assert db.check() == [f"kiriman #{out.kiriman_id}: data kini pada kiriman yang tidak aktif"]
+
+
+def test_check_reports_a_record_whose_submission_does_not_exist(tmp_path: Path) -> None:
+    # SQLite's foreign_key_check; PostgreSQL never lets a key dangle.
+    path = tmp_path / "k.db"
+    s = store.connect(f"sqlite:///{path}")
+    s.init()
+    out = submit(s, records(1, periodes=("TW I",)))
+    with sqlite3.connect(path) as raw:  # without foreign_keys=ON, the key can break
+        raw.execute("UPDATE rekaman SET kiriman_id = 999")
+    problems = s.check()
+    assert any(p.startswith("foreign_key_check: ('rekaman'") for p in problems), problems
+    assert f"kiriman #{out.kiriman_id}: jumlah rekaman tidak cocok" in problems
+    s.close()
+
+
+# --- nothing the store does surfaces as a raw database error ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("column", "value", "expected"),
+    [
+        ("bidang", "B" * 300, "Bidang terlalu panjang: 300 karakter (paling banyak 200)."),
+        ("satuan", "s" * 101, "Satuan terlalu panjang: 101 karakter (paling banyak 100)."),
+        ("predikat", "p" * 51, "Predikat terlalu panjang: 51 karakter (paling banyak 50)."),
+    ],
+)
+def test_text_too_long_for_its_column_is_a_refused_submission(
+    db: store.Store, column: str, value: str, expected: str
+) -> None:
+    submit(db, records(2))
+    before, counts = db.records(), db.counts()
+    frame = records(1, periodes=("TW I",))
+    frame.loc[0, column] = value
+    out = submit(db, frame, "panjang.xlsx")  # the reader bypassed: the store checks again
+    assert out.status == "refused"
+    assert out.message == f"Berkas ditolak: {expected}"
+    pd.testing.assert_frame_equal(db.records(), before)
+    report = db.submission_report(out.kiriman_id)
+    assert report["errors"] == [{"row": 6, "column": schema.LABEL[column], "message": expected}]
+    assert db.history().loc[0, "status"] == "refused"
+    after = db.counts()
+    assert after["kiriman"] == counts["kiriman"] + 1
+    assert after["rekaman"] == counts["rekaman"]
+    assert db.check() == []
+
+
+def test_what_the_database_refuses_is_kept_as_a_refused_submission(db: store.Store) -> None:
+    first = submit(db, records(2))
+    before = db.records()
+    frame = records(1, periodes=("TW I",), realisasi=10.0)
+    twice = pd.concat([frame, frame], ignore_index=True)  # one key twice: the unique index
+    out = submit(db, twice, "ganda.xlsx")
+    assert out.status == "refused"
+    assert out.message.startswith("Berkas ditolak: Basis data menolak data ini")
+    pd.testing.assert_frame_equal(db.records(), before)
+    hist = db.history(bidang="Bidang Perindustrian", tahun=2024, periode="TW I")
+    assert hist["id"].tolist() == [out.kiriman_id, first.kiriman_id]
+    assert hist["status"].tolist() == ["refused", "accepted"]
+    assert db.submission_file(out.kiriman_id) == ("ganda.xlsx", b"isi ganda.xlsx")
+    assert db.audit(aksi="kiriman.tolak")["objek_id"].tolist() == [out.kiriman_id]
+    assert db.changes(out.kiriman_id).empty
+    assert db.check() == []
+
+
+def test_text_postgresql_cannot_hold_is_refused_there_not_raised(db: store.Store) -> None:
+    frame = records(1, periodes=("TW I",))
+    frame.loc[0, "keterangan"] = "a\x00b"  # NUL: PostgreSQL text refuses it, inside COPY
+    out = submit(db, frame, "nul.xlsx")
+    if db.dialect == "postgresql":
+        assert out.status == "refused" and "NUL" in out.message
+        assert db.records().empty
+    else:
+        assert out.accepted and db.records()["keterangan"].tolist() == ["a\x00b"]
+    assert db.check() == []
+
+
+def _pk_frame() -> pd.DataFrame:
+    frame, errors = pk.read_pk(factories.xlsx(PK_ROWS))
+    assert errors == []
+    return frame
+
+
+WRITES_REFUSED: list[tuple[str, Callable[[store.Store], object], str]] = [
+    ("verify", lambda s: s.verify("B" * 201, 2024, "TW I", user="k"), "Nama bidang terlalu"),
+    ("open_round", lambda s: s.open_round(2024, "TW I", user="u" * 201), "Nama pengguna"),
+    ("create_instansi", lambda s: s.create_instansi("k" * 65, "Dinas"), "Kode instansi"),
+    (
+        "import_pk",
+        lambda s: s.import_pk(_pk_frame().assign(satuan="s" * 101), tahun=2024, user="x"),
+        "Satuan terlalu panjang",
+    ),
+    (
+        "update_indicator",
+        lambda s: s.update_indicator(
+            int(s.indicators(tahun=2024)["id"].iloc[0]), {"target": "empat"}, user="x"
+        ),
+        "harus berupa angka",
+    ),
+    (
+        "set_settings",
+        lambda s: s.set_settings({"nama": "N" * 301}, user="admin"),
+        "Nama instansi terlalu panjang",
+    ),
+]
+
+
+@pytest.mark.parametrize(
+    ("call", "expected"), [w[1:] for w in WRITES_REFUSED], ids=[w[0] for w in WRITES_REFUSED]
+)
+def test_writes_refuse_what_the_columns_cannot_hold(
+    db: store.Store, call: Callable[[store.Store], object], expected: str
+) -> None:
+    db.import_pk(_pk_frame(), tahun=2024, user="subkoor")
+    counts, audit = db.counts(), db.audit()
+    with pytest.raises(store.StoreError, match=expected):
+        call(db)
+    assert db.counts() == counts
+    pd.testing.assert_frame_equal(db.audit(), audit)
+
+
+def test_an_unreachable_database_is_a_store_error_on_every_call() -> None:
+    s = store.Store(
+        store.make_engine("postgresql+psycopg://nobody@127.0.0.1:1/none?connect_timeout=2")
+    )
+    calls: list[Callable[[], object]] = [
+        s.records,
+        s.history,
+        s.check,
+        lambda: s.records(instansi_id=1),
+        lambda: s.create_instansi("dinkes", "Dinas Kesehatan"),
+        lambda: s.add_note(1, "catatan", user="k"),
+        lambda: s.submit(result(records(1)), data=b"x", filename="x.xlsx", user="u", instansi_id=1),
+    ]
+    for call in calls:
+        with pytest.raises(store.StoreError, match="Basis data tidak dapat"):
+            call()
+    s.close()
+
+
+# --- backups ------------------------------------------------------------------------------------
+
+
+def test_pg_dump_gets_the_password_in_its_environment_not_on_its_command_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    seen: dict[str, object] = {}
+
+    def fake_run(argv: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        seen["argv"], seen["env"] = argv, kw.get("env")
+        Path(argv[argv.index("--file") + 1]).write_bytes(b"PGDMP")
+        return subprocess.CompletedProcess(argv, 0, "", "")
+
+    monkeypatch.setattr(shutil, "which", lambda name: f"/usr/bin/{name}")
+    monkeypatch.setattr(subprocess, "run", fake_run)
+    url = "postgresql+psycopg://ani:rahasia%40123@db.example:5433/kinerja?sslmode=require"
+    s = store.Store(store.make_engine(url))
+    assert s.backup(tmp_path / "k.dump").read_bytes() == b"PGDMP"
+    argv = seen["argv"]
+    assert isinstance(argv, list) and not any("rahasia" in a for a in argv)
+    assert argv[-1] == "postgresql://ani@db.example:5433/kinerja?sslmode=require"
+    env = seen["env"]
+    assert isinstance(env, dict) and env["PGPASSWORD"] == "rahasia@123"
+
+    def failing_run(argv: list[str], **kw: object) -> subprocess.CompletedProcess[str]:
+        return subprocess.CompletedProcess(argv, 1, "", "pg_dump: error: connection failed\n")
+
+    monkeypatch.setattr(subprocess, "run", failing_run)
+    with pytest.raises(
+        store.StoreError, match=r"^pg_dump gagal: pg_dump: error: connection failed$"
+    ):
+        s.backup(tmp_path / "k2.dump")
+    s.close()
