@@ -446,10 +446,14 @@ SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    """Create the database if needed and submit every demo sheet not stored yet (idempotent)."""
+    """Create the database if needed and submit every demo sheet not stored yet (idempotent).
+
+    A demo file whose bytes are in the history is never sent again, even when later uploads
+    superseded it: running the demo again must not overwrite a person's data.
+    """
     import hashlib
 
-    from kinerja import ingest
+    from kinerja import ingest, kirim
     from kinerja.store import StoreError, connect
 
     folder = Path(args.dir) if args.dir else DEMO_DIR
@@ -468,10 +472,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
             if hashlib.sha256(data).hexdigest() in stored:
                 outcomes.append({"file": str(path.relative_to(folder)), "status": "sudah ada"})
                 continue
-            result = ingest.read(data, filename=path.name, settings=settings)
-            out = store.submit(result, data=data, filename=path.name, user="demo")
+            sent = kirim.kirim(
+                store, data, path.name, defaults=ingest.Defaults(), user="demo", settings=settings
+            )
+            status = "sudah ada" if sent.sudah_ada else sent.outcome.status
             outcomes.append(
-                {"file": str(path.relative_to(folder)), "status": out.status, "pesan": out.message}
+                {"file": str(path.relative_to(folder)), "status": status, "pesan": sent.message}
             )
     except StoreError as exc:
         _echo(f"kinerja demo: {exc}", err=True)
@@ -754,7 +760,7 @@ def cmd_pk_import(args: argparse.Namespace) -> int:
 
 @_store_command
 def cmd_submit(args: argparse.Namespace) -> int:
-    from kinerja import ingest
+    from kinerja import ingest, kirim
 
     store, iid = _connect(args, create=True)
     if iid is None:
@@ -779,28 +785,28 @@ def cmd_submit(args: argparse.Namespace) -> int:
             if not args.json:
                 _echo(f"{shown}: GAGAL - {msg}")
             continue
-        result = ingest.read(data, filename=shown, defaults=defaults, settings=settings)
-        outcome = store.submit(
-            result,
-            data=data,
-            filename=_shown_name(path.name),
+        sent = kirim.kirim(
+            store,
+            data,
+            shown,
+            defaults=defaults,
             user=_user(args),
+            settings=settings,
             instansi_id=iid,
-            bidang=args.bidang,
-            tahun=args.tahun,
-            periode=args.periode,
+            stored_name=_shown_name(path.name),
         )
-        ok &= outcome.accepted
+        ok &= sent.accepted
         if args.json:
-            obj = _without_records(result)
+            obj = _without_records(sent.result)
             obj.pop("records", None)
-            out_json.append(obj | outcome.to_json())
+            out_json.append(obj | sent.to_json())
         else:
-            print_report(result)
-            _echo(
-                f"  {'DISIMPAN' if outcome.accepted else 'DITOLAK'}: {outcome.message}"
-                f" (kiriman #{outcome.kiriman_id})"
-            )
+            print_report(sent.result)
+            if sent.sudah_ada:  # the message names the submission that already holds it
+                _echo(f"  SUDAH ADA: {sent.message}")
+            else:
+                verdict = "DISIMPAN" if sent.accepted else "DITOLAK"
+                _echo(f"  {verdict}: {sent.message} (kiriman #{sent.kiriman_id})")
     if args.json:
         _dump_json(out_json)
     store.close()
@@ -809,14 +815,14 @@ def cmd_submit(args: argparse.Namespace) -> int:
 
 @_store_command
 def cmd_records(args: argparse.Namespace) -> int:
-    from kinerja import ingest
-
     store, iid = _connect(args)
     frame = store.records(
         instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
     )
     store.close()
     if args.json:
+        from kinerja import ingest  # the reader (and pandera) only for --json's shape
+
         _dump_json(ingest.records_to_json(frame))
         return 0
     if frame.empty:

@@ -97,12 +97,31 @@ def test_submit_records_history_round_trip(
     code, out, _ = run(capsys, "history", "--db", db_url, "--periode", "TW I")
     assert code == 0 and "ditolak" in out and "diterima" in out
 
-    # Resubmitting supersedes; the JSON says which submission and what changed.
+    # The same file again is recognised and not stored a second time.
     code, out, _ = run(
         capsys, "submit", "--db", db_url, "--tahun", "2023", "--json", str(files["good"])
     )
     again = json.loads(out)[0]
-    assert code == 0 and again["superseded"] == [hist[1]["id"]] and again["changes"] == []
+    assert code == 0 and again["sudah_ada"] is True and again["status"] == "accepted"
+    assert again["kiriman_id"] == hist[1]["id"] and again["superseded"] == []
+    code, out, _ = run(capsys, "submit", "--db", db_url, "--tahun", "2023", str(files["good"]))
+    assert code == 0
+    assert f"SUDAH ADA: Berkas perin.xlsx sudah tersimpan sebagai kiriman #{hist[1]['id']}" in out
+    code, out, _ = run(capsys, "history", "--db", db_url, "--json")
+    assert len(json.loads(out)) == 2
+
+    # A changed file supersedes; the JSON says which submission and what changed.
+    rows = factories.long_rows(8)
+    rows[1][factories.LONG_HEADER.index("Realisasi")] = 1234
+    rows[1][factories.LONG_HEADER.index("Capaian (%)")] = None
+    files["good"].write_bytes(factories.xlsx(rows))
+    code, out, _ = run(
+        capsys, "submit", "--db", db_url, "--tahun", "2023", "--json", str(files["good"])
+    )
+    changed = json.loads(out)[0]
+    assert code == 0 and changed["sudah_ada"] is False
+    assert changed["superseded"] == [hist[1]["id"]]
+    assert [c["realisasi_baru"] for c in changed["changes"]] == [1234]
 
 
 def test_pk_import_and_backup(

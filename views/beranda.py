@@ -5,8 +5,8 @@ import streamlit as st
 from kinerja import ui
 
 st.title("Pengumpulan Data Kinerja")
-instansi = ui.settings()
-st.caption(f"{instansi.get('nama', 'Instansi')} — {instansi.get('kabupaten', '')}".strip(" —"))
+ui.require_database()
+ui.instansi_caption()
 
 ui.overview_metrics()
 

@@ -5,15 +5,15 @@ import streamlit as st
 from kinerja import ui
 
 st.title("Riwayat Kiriman dan Data Tersimpan")
+ui.require_database()
 pilihan = ui.history_filters()
 
-history = ui.history_table(pilihan)
+history = ui.history(pilihan)
 st.subheader("Riwayat kiriman")
 if history.empty:
     st.info("Belum ada kiriman yang tersimpan untuk pilihan ini.")
     st.stop()
-st.dataframe(history, hide_index=True, width="stretch")
+ui.history_table(history)
 
 st.subheader("Data terkini")
-records = ui.current_records(pilihan)
-ui.records_table(records)
+ui.records_table(ui.current_records(pilihan))

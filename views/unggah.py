@@ -9,21 +9,16 @@ st.caption(
     "Unggah lembar isian dari tiap bidang (.xlsx, .xlsm, .xls, .ods; maks. 20 MB per file). "
     "Setiap file diperiksa; kesalahan ditunjukkan dengan baris dan kolomnya."
 )
+ui.require_database()
 
 defaults = ui.context_form()
-files = st.file_uploader(
-    "Unggah lembar data kinerja",
-    type=ui.ACCEPTED_TYPES,
-    accept_multiple_files=True,
-    key="unggahan",
-)
-if not files:
+uploads = ui.upload_files()
+if not uploads:
     st.info("Belum ada file. Pilih satu atau beberapa file sekaligus.")
     ui.show_saved()
     st.stop()
 
-uploads = [(f.name, f.getvalue()) for f in files]
-results = [ui.read_upload(name, data, defaults) for name, data in uploads]
+results = [ui.read_upload(upload, defaults) for upload in uploads]
 
 st.subheader("Hasil pemeriksaan")
 for result in results:
@@ -32,18 +27,14 @@ for result in results:
 merged, clashes = ingest.merge(results)
 valid = sum(r.valid for r in results)
 st.subheader(f"Gabungan {valid} dari {len(results)} file valid")
-for clash in clashes:
-    st.error(clash.message)
+ui.show_clashes(clashes)
 if not merged.empty:
     ui.records_table(merged)
     ui.download_merged(merged)
 
 st.subheader("Simpan")
 ui.user_name()
-saved = ui.all_saved(uploads)
-if st.button("Simpan ke basis data", type="primary", disabled=bool(clashes) or saved):
-    ui.save_results(uploads, results, defaults)
+if ui.save_button(uploads, defaults, blocked=bool(clashes)):
+    ui.save(uploads, defaults)
     st.rerun()
-if saved:
-    st.caption("File ini sudah disimpan. Unggah file baru untuk menyimpan lagi.")
 ui.show_saved()

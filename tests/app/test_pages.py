@@ -2,18 +2,25 @@
 
 from __future__ import annotations
 
+import os
+import re
 from pathlib import Path
 
 import pandas as pd
 import pytest
+import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
+from kinerja import store, ui
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target", "Realisasi"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+UNREACHABLE_DB = "postgresql+psycopg://x:y@127.0.0.1:9/none"
+DATABASE_DOWN = "Basis data tidak dapat dihubungi"
+PAGES = ["beranda.py", "unggah.py", "riwayat.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -31,11 +38,46 @@ def app(page: str) -> AppTest:
     return at
 
 
-@pytest.mark.parametrize("page", ["beranda.py", "unggah.py", "riwayat.py"])
+def shown(markdown: str) -> str:
+    """What Markdown source shows once user text in it was escaped: the text without its
+    backslash escapes and the invisible word joiners that keep URLs from turning into links."""
+    return re.sub(r"\\(.)", r"\1", markdown).replace("\u2060", "")
+
+
+def texts(at: AppTest, *kinds: str) -> str:
+    return " ".join(shown(e.value) for kind in kinds for e in getattr(at, kind))
+
+
+@pytest.mark.parametrize("page", PAGES)
 def test_every_page_runs_without_exception(page: str) -> None:
     at = app(page).run()
     assert not at.exception
     assert at.title[0].value
+
+
+@pytest.mark.parametrize("page", PAGES)
+def test_unreachable_database_is_told_in_indonesian(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("KINERJA_DATABASE_URL", UNREACHABLE_DB)
+    at = app(page).run()
+    assert not at.exception
+    assert at.title[0].value
+    assert [e.value for e in at.error if DATABASE_DOWN in e.value], [e.value for e in at.error]
+    assert "127.0.0.1" not in texts(at, "error", "markdown", "caption")
+
+
+@pytest.mark.parametrize("page", ["beranda.py", "riwayat.py"])
+def test_database_lost_after_opening_is_told_in_indonesian(
+    page: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    app(page).run()  # the store is open, and cached for the server's life
+    opened = ui.store()
+    # The server goes away: the open store's connections now go nowhere.
+    monkeypatch.setattr(opened, "engine", sa.create_engine(UNREACHABLE_DB))
+    at = app(page).run()
+    assert not at.exception
+    assert any(DATABASE_DOWN in e.value for e in at.error), [e.value for e in at.error]
 
 
 def good_sheet() -> bytes:
@@ -71,7 +113,7 @@ def test_upload_reports_each_file_merges_and_stores() -> None:
         [("baik.xlsx", good_sheet(), XLSX), ("salah.xlsx", bad_sheet(), XLSX)]
     ).run()
     assert not at.exception
-    text = " ".join(m.value for m in at.markdown)
+    text = texts(at, "markdown")
     assert "baik.xlsx" in text and "Valid" in text
     assert "salah.xlsx" in text and "Ditolak" in text
     issues = [df.value for df in at.dataframe]
@@ -83,8 +125,8 @@ def test_upload_reports_each_file_merges_and_stores() -> None:
 
     at.button[0].click().run()
     assert not at.exception
-    assert any("baik.xlsx" in s.value for s in at.success)
-    assert any("salah.xlsx" in e.value for e in at.error)
+    assert "baik.xlsx: Berkas baik.xlsx disimpan" in texts(at, "success")
+    assert "salah.xlsx: Berkas ditolak" in texts(at, "error")
 
     # stored: a new session (a reload) sees it on the history page
     again = app("riwayat.py").run()
@@ -145,9 +187,97 @@ def test_saving_twice_is_not_offered() -> None:
     assert not save.disabled
     save.click().run()
     assert at.button[0].disabled
-    from kinerja import ui
+    assert len(stored_history()) == 1
 
-    assert len(ui.store().history()) == 1
+
+def stored_history() -> pd.DataFrame:
+    """The history as the database holds it (read apart from the app's own store)."""
+    with store.connect(os.environ["KINERJA_DATABASE_URL"]) as s:
+        return s.history()
+
+
+def other_sheet() -> bytes:
+    return f.xlsx(
+        [
+            HEADER,
+            ["Sekretariat", "Indeks kepuasan layanan internal", "indeks", 2023, "TW I", 80, 84],
+        ]
+    )
+
+
+def test_adding_a_file_and_saving_again_stores_only_the_new_one() -> None:
+    baik = good_sheet()  # built once: a workbook's bytes carry the time it was written
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([("baik.xlsx", baik, XLSX)]).run()
+    at.button[0].click().run()
+    at.file_uploader[0].set_value(
+        [("baik.xlsx", baik, XLSX), ("sekretariat.xlsx", other_sheet(), XLSX)]
+    ).run()
+    assert not at.button[0].disabled
+    at.button[0].click().run()
+    assert not at.exception
+    history = stored_history()
+    assert sorted(history["nama_file"]) == ["baik.xlsx", "sekretariat.xlsx"]
+    assert set(history["status"]) == {"accepted"}
+    assert "sekretariat.xlsx: Berkas sekretariat.xlsx disimpan" in texts(at, "success")
+    assert "Menggantikan" not in texts(at, "success", "info")
+    assert "baik.xlsx: Berkas baik.xlsx sudah tersimpan sebagai kiriman #1" in texts(at, "info")
+
+
+def test_beranda_counts_in_the_database(monkeypatch: pytest.MonkeyPatch) -> None:
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value(
+        [("baik.xlsx", good_sheet(), XLSX), ("salah.xlsx", bad_sheet(), XLSX)]
+    ).run()
+    at.button[0].click().run()
+
+    def not_here(*args: object, **kwargs: object) -> None:
+        raise AssertionError("Beranda loaded rows to count them")
+
+    monkeypatch.setattr(store.Store, "records", not_here)
+    monkeypatch.setattr(store.Store, "history", not_here)
+    beranda = app("beranda.py").run()
+    assert not beranda.exception
+    metrics = {m.label: m.value for m in beranda.metric}
+    assert metrics["Kiriman tersimpan"] == "2"
+    assert metrics["Data kinerja terkini"] == "2"
+    assert metrics["Bidang yang sudah mengirim"].startswith("1 dari ")
+
+
+def test_a_settings_change_reads_the_file_again() -> None:
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([("baik.xlsx", good_sheet(), XLSX)]).run()
+    merged = [d.value for d in at.dataframe if "Capaian (%)" in d.value.columns][-1]
+    assert list(merged["Capaian (%)"]) == ["90,00", "125,00"]
+    with store.connect(os.environ["KINERJA_DATABASE_URL"]) as s:
+        s.set_settings({"capaian": {"batas_capaian": 100}}, user="admin")
+    at.run()
+    merged = [d.value for d in at.dataframe if "Capaian (%)" in d.value.columns][-1]
+    assert list(merged["Capaian (%)"]) == ["90,00", "100,00"]
+
+
+EVIL_LINK = "[tautan](https://evil.example/a)"
+EVIL_IMAGE = "![x](https://evil.example/track.png)"
+
+
+def test_user_text_reaches_markdown_escaped() -> None:
+    name = f"{EVIL_LINK} **tebal** :red[merah] $x$ <b>b</b> www.evil.example.xlsx"
+    twin = f"kembar {EVIL_IMAGE}.xlsx"
+    indikator = f"Jumlah {EVIL_IMAGE} {EVIL_LINK}"
+    data = f.xlsx([HEADER, ["Sekretariat", indikator, "unit", 2023, "TW I", 10, 9]])
+    at = app("unggah.py").run()
+    at.file_uploader[0].set_value([(name, data, XLSX), (twin, data, XLSX)]).run()
+    assert not at.exception
+    kinds = ("markdown", "caption", "error", "success", "info", "warning", "subheader")
+    sources = " ".join(e.value for kind in kinds for e in getattr(at, kind))
+    assert "](" not in sources and "https://" not in sources and "**tebal" not in sources
+    assert ":red[" not in sources and "$x$" not in sources and "<b>" not in sources
+    # Text as the parser leaves it: Streamlit then links bare URLs found in it (GFM autolinks).
+    parsed = re.sub(r"\\(.)", r"\1", sources)
+    assert "://" not in parsed and "www." not in parsed
+    assert name in texts(at, "markdown")
+    clash = texts(at, "error")
+    assert indikator in clash and name in clash and twin in clash
 
 
 def test_large_sheet_shows_the_first_rows_and_says_so() -> None:

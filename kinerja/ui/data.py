@@ -1,0 +1,181 @@
+"""The database and the reader behind the screens: one store per process, the cached read,
+counts, saving through kirim."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from typing import Any
+
+import pandas as pd
+import sqlalchemy as sa
+import streamlit as st
+
+from kinerja import capaian, ingest, kirim
+from kinerja.store import Store, StoreError, connect
+from kinerja.ui import state
+from kinerja.ui.guards import UNREACHABLE, database_down, guarded
+
+
+@dataclass(frozen=True)
+class Upload:
+    """One uploaded file: its name as the browser gave it, and its bytes."""
+
+    name: str
+    data: bytes
+
+    def key(self, defaults: ingest.Defaults) -> str:
+        """Same bytes read with the same form values: the same save."""
+        digest = hashlib.sha256(self.data).hexdigest()
+        return f"{digest}/{defaults.bidang}/{defaults.tahun}/{defaults.periode}"
+
+
+# connect() says it cannot open the database with StoreError; SQLAlchemy's own errors are
+# caught too, should one get through (a malformed URL, a server that drops the migration).
+_CANNOT_OPEN: tuple[type[Exception], ...] = (StoreError, *UNREACHABLE)
+
+
+@st.cache_resource(show_spinner=False)
+def _store() -> Store:
+    """One store (connection pool) per server process; migrations run on first use, and an
+    empty database gets its agency from data/instansi.toml."""
+    s = connect()
+    s.init(user="aplikasi")
+    return s
+
+
+def store() -> Store:
+    """The store, or the page stops with the Indonesian message when the database cannot be
+    opened (a failed open is not cached: the next rerun tries again)."""
+    try:
+        return _store()
+    except _CANNOT_OPEN as exc:
+        database_down(exc)
+
+
+def require_database() -> None:
+    """The guard at the top of a screen that needs the database."""
+    store()
+
+
+@guarded
+def settings() -> dict[str, Any]:
+    """The agency's settings (nama, kabupaten, bidang, ...)."""
+    return store().settings()
+
+
+@guarded
+def capaian_settings() -> capaian.Settings:
+    return store().capaian_settings()
+
+
+def read_upload(upload: Upload, defaults: ingest.Defaults) -> ingest.IngestResult:
+    """Read one uploaded file with the agency's capaian settings (cached)."""
+    return _read(upload.data, filename=upload.name, defaults=defaults, settings=capaian_settings())
+
+
+def _read(
+    source: bytes, /, *, filename: str, defaults: ingest.Defaults, settings: capaian.Settings
+) -> ingest.IngestResult:
+    """ingest.read, cached: the shape kirim.Reader names."""
+    return _read_cached(filename, source, defaults, settings)
+
+
+@st.cache_data(show_spinner="Membaca file ...", max_entries=64)
+def _read_cached(
+    name: str, data: bytes, defaults: ingest.Defaults, settings: capaian.Settings
+) -> ingest.IngestResult:
+    # Keyed on everything the read depends on: a settings change reads the file again.
+    return ingest.read(data, filename=name, defaults=defaults, settings=settings)
+
+
+@guarded
+def save(uploads: list[Upload], defaults: ingest.Defaults) -> None:
+    """Store every uploaded file through kirim (the same read-then-submit as `kinerja
+    submit`): valid ones accepted, the rest kept as refused attempts, bytes already stored
+    for the same slots not stored again. The outcomes are shown after the rerun."""
+    s = store()
+    settings = capaian_settings()
+    outcomes: list[state.Simpan] = []
+    keys: list[str] = []
+    for upload in uploads:
+        try:
+            out = kirim.kirim(
+                s,
+                upload.data,
+                upload.name,
+                defaults=defaults,
+                user=state.user(),
+                settings=settings,
+                reader=_read,
+            )
+        except StoreError as exc:
+            outcomes.append(state.Simpan(upload.name, "ditolak", str(exc)))
+            continue
+        kind = "sudah_ada" if out.sudah_ada else "disimpan" if out.accepted else "ditolak"
+        outcomes.append(state.Simpan(upload.name, kind, out.message))
+        keys.append(upload.key(defaults))
+    state.remember_saved(outcomes, keys)
+
+
+@dataclass(frozen=True)
+class Ringkasan:
+    """Beranda's counts: submissions stored, current records, bidang with current records."""
+
+    kiriman: int
+    rekaman_kini: int
+    bidang_kini: int
+
+
+@guarded
+def ringkasan() -> Ringkasan:
+    """Counted in the database (Beranda no longer loads every record to count them)."""
+    s = store()
+    summary = getattr(s, "summary", None)
+    counts = summary() if callable(summary) else _count(s)
+    return Ringkasan(
+        int(counts["kiriman"]), int(counts["rekaman_kini"]), int(counts["bidang_kini"])
+    )
+
+
+# Stand-in for Store.summary(*, instansi_id: int | None = None) -> dict[str, int] with the
+# keys "kiriman", "rekaman_kini" and "bidang_kini" (the default agency's counts), until the
+# store has it: the same three COUNTs, on the tables' names only. Remove with the store's.
+_KIRIMAN = sa.table("kiriman", sa.column("instansi_id"))
+_REKAMAN = sa.table("rekaman", sa.column("instansi_id"), sa.column("kini"), sa.column("bidang"))
+
+
+def _count(s: Store) -> dict[str, int]:
+    agencies = s.instansi()
+    if agencies.empty:
+        return {"kiriman": 0, "rekaman_kini": 0, "bidang_kini": 0}
+    iid = int(agencies["id"].min())  # the store's default agency: the first one
+    kini = sa.and_(_REKAMAN.c.instansi_id == iid, _REKAMAN.c.kini == sa.true())
+    with s.engine.connect() as conn:
+        return {
+            "kiriman": int(
+                conn.scalar(
+                    sa.select(sa.func.count())
+                    .select_from(_KIRIMAN)
+                    .where(_KIRIMAN.c.instansi_id == iid)
+                )
+                or 0
+            ),
+            "rekaman_kini": int(
+                conn.scalar(sa.select(sa.func.count()).select_from(_REKAMAN).where(kini)) or 0
+            ),
+            "bidang_kini": int(
+                conn.scalar(sa.select(sa.func.count(sa.distinct(_REKAMAN.c.bidang))).where(kini))
+                or 0
+            ),
+        }
+
+
+@guarded
+def current_records(pilihan: ingest.Defaults) -> pd.DataFrame:
+    return store().records(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+
+
+@guarded
+def history(pilihan: ingest.Defaults) -> pd.DataFrame:
+    return store().history(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)

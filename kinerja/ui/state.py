@@ -1,0 +1,53 @@
+"""What one browser tab remembers between reruns; every session-state key is spelled here."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import streamlit as st
+
+# Widget keys (and prefixes of the keys of a group of widgets).
+KONTEKS = "konteks"
+RIWAYAT = "riwayat"
+PENGGUNA = "nama_pengguna"
+UNGGAHAN = "unggahan"
+UNDUH_GABUNGAN = "unduh_gabungan"
+# Values the screens keep.
+_HASIL_SIMPAN = "hasil_simpan"
+_SUDAH_SIMPAN = "berkas_tersimpan"
+
+DEFAULT_USER = "Staf"
+
+
+@dataclass(frozen=True)
+class Simpan:
+    """One file's save, as the upload page shows it after the rerun.
+
+    kind: "disimpan" (accepted), "sudah_ada" (these bytes were already stored), "ditolak".
+    """
+
+    name: str
+    kind: str
+    message: str
+
+
+def user() -> str:
+    """The name typed in the uploader's name field (or the default)."""
+    return str(st.session_state.get(PENGGUNA) or "").strip() or DEFAULT_USER
+
+
+def saved() -> list[Simpan]:
+    return list(st.session_state.get(_HASIL_SIMPAN, []))
+
+
+def remember_saved(outcomes: list[Simpan], keys: Iterable[str]) -> None:
+    """The last save's outcomes, and the keys (bytes + form values) stored from this tab."""
+    st.session_state[_HASIL_SIMPAN] = outcomes
+    st.session_state.setdefault(_SUDAH_SIMPAN, set()).update(keys)
+
+
+def all_saved(keys: list[str]) -> bool:
+    """True when this tab already stored every one of these keys."""
+    done = st.session_state.get(_SUDAH_SIMPAN, set())
+    return bool(keys) and all(k in done for k in keys)

@@ -1,0 +1,87 @@
+"""The screens' inputs: the upload form, the filters, the uploader, the save and download
+buttons. Each widget's key comes from state."""
+
+from __future__ import annotations
+
+import pandas as pd
+import streamlit as st
+
+from kinerja import export, ingest, schema
+from kinerja.ui import state
+from kinerja.ui.data import Upload, settings
+
+ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
+_FROM_SHEET = "(sesuai lembar)"
+
+
+def _bidang_tahun_periode(
+    prefix: str, blank: str, blank_tahun: str, help_bidang: str | None = None
+) -> ingest.Defaults:
+    """Three widgets side by side; the blank choice of each gives None."""
+    bidang_list = list(settings().get("bidang") or [])
+    c1, c2, c3 = st.columns(3)
+    bidang = c1.selectbox("Bidang", [blank, *bidang_list], key=f"{prefix}_bidang", help=help_bidang)
+    tahun = c2.number_input(
+        "Tahun",
+        min_value=2000,
+        max_value=2100,
+        value=None,
+        step=1,
+        key=f"{prefix}_tahun",
+        placeholder=blank_tahun,
+    )
+    periode = c3.selectbox("Periode", [blank, *schema.PERIODE], key=f"{prefix}_periode")
+    return ingest.Defaults(
+        bidang=None if bidang == blank else bidang,
+        tahun=int(tahun) if tahun else None,
+        periode=None if periode == blank else periode,
+    )
+
+
+def context_form() -> ingest.Defaults:
+    """Bidang, tahun and periode for sheets that do not state them (the SOP's upload form)."""
+    return _bidang_tahun_periode(
+        state.KONTEKS, _FROM_SHEET, "sesuai lembar", "Dipakai bila lembar tidak menyebut bidangnya."
+    )
+
+
+def history_filters() -> ingest.Defaults:
+    """Bidang, tahun and periode to filter the history by ("Semua" = no filter)."""
+    return _bidang_tahun_periode(state.RIWAYAT, "Semua", "semua")
+
+
+def upload_files() -> list[Upload]:
+    """The uploader: the files chosen, in order (none: [])."""
+    files = st.file_uploader(
+        "Unggah lembar data kinerja",
+        type=ACCEPTED_TYPES,
+        accept_multiple_files=True,
+        key=state.UNGGAHAN,
+    )
+    return [Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def user_name() -> str:
+    return st.text_input(
+        "Nama pengunggah (untuk riwayat)", key=state.PENGGUNA, value=state.DEFAULT_USER
+    ).strip()
+
+
+def save_button(uploads: list[Upload], defaults: ingest.Defaults, *, blocked: bool) -> bool:
+    """The save button: off while files clash, and once this tab stored these very files
+    with these form values (kirim would not store them again anyway)."""
+    saved = state.all_saved([u.key(defaults) for u in uploads])
+    clicked = st.button("Simpan ke basis data", type="primary", disabled=blocked or saved)
+    if saved:
+        st.caption("File ini sudah disimpan. Unggah file baru untuk menyimpan lagi.")
+    return clicked
+
+
+def download_merged(merged: pd.DataFrame) -> None:
+    st.download_button(
+        "Unduh gabungan (.xlsx)",
+        data=lambda: export.to_xlsx(merged),  # built on click, not on every rerun
+        file_name="data-kinerja-gabungan.xlsx",
+        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        key=state.UNDUH_GABUNGAN,
+    )
