@@ -32,7 +32,7 @@ ROOT = Path(__file__).resolve().parents[1]
 DEMO = ROOT / "data" / "demo"
 SALAH = ROOT / "data" / "contoh-salah"
 sys.path.insert(0, str(ROOT))
-from tests.factories import ods, xls  # noqa: E402  (the .xls/.ods writers)
+from kinerja.contoh import ods, to_xlsm, xls  # noqa: E402  (the .xls/.ods/.xlsm writers)
 
 SEED = "disperinaker-demo-v1"
 ZIP_STAMP = (2024, 1, 15, 8, 0, 0)
@@ -656,9 +656,7 @@ def write_xlsx(lembar: Lembar, *, petunjuk: bool = False, macro: bool = False) -
     wb.save(buf)
     data = buf.getvalue()
     if macro:
-        from tests.factories import _to_xlsm
-
-        data = _to_xlsm(data)
+        data = to_xlsm(data)
     return reproducible_zip(data)
 
 

@@ -2,8 +2,9 @@
 # The project's one test command (README and CI): tools, system packages, dependencies,
 # lint, format, types, then pytest against a throwaway PostgreSQL server.
 # Usage: bash scripts/test.sh [PYTEST ARGS...]
-# In CI, or when KINERJA_TEST_TIMEOUT is set (default 60m, coreutils timeout syntax),
-# the pytest run is bounded in time.
+# pytest names each test as it runs (-v) and ends with the 15 slowest (--durations=15);
+# add -q to see dots instead. In CI, or when KINERJA_TEST_TIMEOUT is set (default 20m,
+# coreutils timeout syntax), the pytest run is bounded in time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -58,11 +59,11 @@ check "ruff format --check" uv run --no-sync ruff format --check .
 check "mypy (kinerja/)" uv run --no-sync mypy
 
 section "pytest (under scripts/with-postgres.sh)"
-pytest_cmd=(bash scripts/with-postgres.sh uv run --no-sync pytest "$@")
+pytest_cmd=(bash scripts/with-postgres.sh uv run --no-sync pytest -v --durations=15 "$@")
 # A hung browser or server must not eat CI's whole time limit. Not by default at a
 # terminal: timeout moves the run out of the foreground, away from Ctrl-C and pdb.
 if [ -n "${CI:-}" ] || [ -n "${KINERJA_TEST_TIMEOUT:-}" ]; then
-    pytest_cmd=(timeout --kill-after=60 "${KINERJA_TEST_TIMEOUT:-60m}" "${pytest_cmd[@]}")
+    pytest_cmd=(timeout --kill-after=60 "${KINERJA_TEST_TIMEOUT:-20m}" "${pytest_cmd[@]}")
 fi
 set +e
 "${pytest_cmd[@]}"
@@ -76,7 +77,7 @@ case $status in
         failures+=("pytest (no tests)")
         ;;
     124)
-        echo "pytest did not finish within ${KINERJA_TEST_TIMEOUT:-60m} (KINERJA_TEST_TIMEOUT)."
+        echo "pytest did not finish within ${KINERJA_TEST_TIMEOUT:-20m} (KINERJA_TEST_TIMEOUT)."
         took "pytest FAILED"
         failures+=("pytest (timeout)")
         ;;

@@ -1,8 +1,10 @@
-"""Shared fixtures: database URLs for SQLite and for a throwaway PostgreSQL server."""
+"""Shared fixtures: database URLs for SQLite and for a throwaway PostgreSQL server, the
+skip-or-fail rule for missing services, and store workers in other processes."""
 
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -10,35 +12,74 @@ from typing import NoReturn
 
 import psycopg
 import pytest
+from hypothesis import settings
 from psycopg import sql
 from sqlalchemy.engine import make_url
 
+from tests.store_worker import Workers
+
 POSTGRES_URL_ENV = "KINERJA_TEST_POSTGRES_URL"
+
+# Hypothesis fails an example that takes over 200 ms by default: a test that asserts on
+# elapsed time, which a busy two-core machine fails for no fault of the code.
+settings.register_profile("kinerja", deadline=None, print_blob=True)
+settings.load_profile("kinerja")
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() not in {"", "0", "false", "no"}
 
 
 def skip_or_fail(reason: str) -> NoReturn:
-    """Skip a test whose service is missing; in CI a missing service is a failure."""
-    if os.environ.get("CI"):
-        pytest.fail(f"{reason} (in CI a missing server or browser is a failure)", pytrace=False)
+    """Skip a test whose service is missing, saying why; in CI a missing service is a failure."""
+    if in_ci():
+        pytest.fail(
+            f"{reason} (in CI a missing server, program or browser is a failure)", pytrace=False
+        )
     pytest.skip(reason)
 
 
-@pytest.fixture(scope="session")
-def missing_service() -> Callable[[str], NoReturn]:
-    """`skip_or_fail` for fixtures in sub-folders (conftest modules are not imported)."""
-    return skip_or_fail
+def require(what: str, why: str) -> str:
+    """What a test needs from the machine, or skip_or_fail(why) when it is missing.
+
+    `what` is a program ("pg_dump", "chromium": its path is returned) or, spelled in capitals,
+    an environment variable (KINERJA_TEST_POSTGRES_URL: its value is returned). `why` says
+    what is missing and how to get it.
+    """
+    found = os.environ.get(what) if what.isupper() else shutil.which(what)
+    if not found:
+        skip_or_fail(why)
+    return found
+
+
+@pytest.fixture(scope="session", name="require")
+def require_fixture() -> Callable[[str, str], str]:
+    """`require` for test modules and the fixtures of sub-folders (conftest modules are not
+    imported): `require("pg_dump", "pg_dump is missing: run ...")` in a test body."""
+    return require
 
 
 @pytest.fixture(scope="session")
 def postgres_url() -> str:
     """SQLAlchemy URL of the server's `kinerja_test` database (scripts/with-postgres.sh)."""
-    url = os.environ.get(POSTGRES_URL_ENV)
-    if not url:
-        skip_or_fail(
-            f"{POSTGRES_URL_ENV} is not set: run under scripts/with-postgres.sh "
-            "(scripts/test.sh does)"
-        )
-    return url
+    return require(
+        POSTGRES_URL_ENV,
+        f"{POSTGRES_URL_ENV} is not set: run under scripts/with-postgres.sh (scripts/test.sh does)",
+    )
+
+
+@pytest.fixture(scope="session")
+def _store_zygote(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Workers]:
+    with Workers(tmp_path_factory.mktemp("workers") / "workers.log") as workers:
+        yield workers
+
+
+@pytest.fixture
+def store_workers(_store_zygote: Workers) -> Iterator[Workers]:
+    """Processes that store submissions (tests/store_worker.py), shared by the session;
+    whatever a test leaves running is killed after it."""
+    yield _store_zygote
+    _store_zygote.kill_all()
 
 
 def _libpq_url(sqlalchemy_url: str, database: str) -> str:

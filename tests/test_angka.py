@@ -122,10 +122,7 @@ PARSE_CASES = [
 @pytest.mark.parametrize(("cell", "value", "kind", "has_note"), PARSE_CASES)
 def test_parse_angka(cell: object, value: float | None, kind: str, has_note: bool) -> None:
     got = parse_angka(cell)
-    assert isinstance(got, Angka)
-    assert got.kind == kind
-    assert got.value == value
-    assert (got.note is not None) == has_note
+    assert (got.kind, got.value, got.note is not None) == (kind, value, has_note)
 
 
 @pytest.mark.parametrize(

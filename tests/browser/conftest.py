@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 import socket
 import subprocess
 import sys
@@ -96,6 +95,8 @@ def streamlit_app(tmp_path: Path) -> Iterator[StartApp]:
         )
         running.append((proc, log))
         base_url = f"http://127.0.0.1:{port}"
+        # A wait for a condition (the health endpoint answers "ok"), polled 4 times a second
+        # up to a deadline; the server has no other way to say it is ready.
         deadline = time.monotonic() + STARTUP_TIMEOUT_S
         while not _healthy(base_url):
             if proc.poll() is not None:
@@ -130,12 +131,12 @@ def streamlit_app(tmp_path: Path) -> Iterator[StartApp]:
 
 
 @pytest.fixture(scope="session")
-def browser(missing_service: Callable[[str], NoReturn]) -> Iterator[Browser]:
+def browser(require: Callable[[str, str], str]) -> Iterator[Browser]:
     """Debian's Chromium, headless, driven by Playwright (its own browser downloads are
-    not used: they cannot be fetched here)."""
-    executable = shutil.which("chromium")
-    if executable is None:
-        missing_service("chromium is not installed: run scripts/install-system-deps.sh")
+    not used: they cannot be fetched here). Missing: skipped, and in CI a failure."""
+    executable = require(
+        "chromium", "chromium is not installed: run scripts/install-system-deps.sh"
+    )
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
         yield browser

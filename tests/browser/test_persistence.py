@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
+from tests.browser.pages import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
 
 pytestmark = pytest.mark.browser
 

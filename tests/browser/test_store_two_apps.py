@@ -13,7 +13,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from kinerja import store
-from tests.browser.test_upload_page import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
+from tests.browser.pages import VALID_NAME, VALID_ROWS, history_rows, upload_and_save
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
