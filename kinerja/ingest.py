@@ -1492,7 +1492,11 @@ def _report_failures(
             (m for k, m in _CHECK_MESSAGES.items() if check.startswith(k)),
             "'{value}' tidak memenuhi aturan " + check,
         )
-        text = tmpl.format(value=_text(fc["failure_case"]))
+        value = _text(fc["failure_case"])
+        text = tmpl.format(value=value)
+        limit = schema.FIELD_LENGTHS.get(column or "")
+        if check.startswith("str_length") and limit is not None and len(value) > limit:
+            text = f"terlalu panjang: {len(value)} karakter, paling banyak {limit}"
         report.error(row, name, f"{schema.LABEL.get(column or '', column)} {text}{cell}.")
 
 

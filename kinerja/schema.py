@@ -27,6 +27,10 @@ RECORD_COLUMNS: list[str] = [
 ANGGARAN_COLUMNS: list[str] = ["pagu", "realisasi_anggaran"]
 # The key that must be unique across one dataset.
 KEY_COLUMNS: list[str] = ["bidang", "indikator", "tahun", "periode"]
+# The longest text a sheet may put in a field, in characters: what the database keeps
+# (tests hold these to the store's column sizes). Longer text is refused when the sheet is
+# read, with its row and column, never by the database.
+FIELD_LENGTHS: dict[str, int] = {"bidang": 200, "satuan": 100}
 
 PERIODE: list[str] = ["TW I", "TW II", "TW III", "TW IV", "Semester I", "Semester II", "Tahunan"]
 TRIWULAN: list[str] = PERIODE[:4]
@@ -244,10 +248,14 @@ def _models() -> dict[str, Any]:
     class RecordInput(pa.DataFrameModel):
         """A record as read from a sheet, before capaian is computed."""
 
-        bidang: Series[str] = pa.Field(str_length={"min_value": 1})
+        bidang: Series[str] = pa.Field(
+            str_length={"min_value": 1, "max_value": FIELD_LENGTHS["bidang"]}
+        )
         sasaran: Series[str] = pa.Field(nullable=True)
         indikator: Series[str] = pa.Field(str_length={"min_value": 1})
-        satuan: Series[str] = pa.Field(nullable=True)
+        satuan: Series[str] = pa.Field(
+            nullable=True, str_length={"max_value": FIELD_LENGTHS["satuan"]}
+        )
         arah: Series[str] = pa.Field(isin=ARAH)
         tahun: Series[int] = pa.Field(ge=2000, le=2100)
         periode: Series[str] = pa.Field(isin=PERIODE)

@@ -327,3 +327,29 @@ def test_a_lone_surrogate_in_a_cell_is_replaced_not_a_crash() -> None:
     res = ingest.read(book, filename="x.xls", defaults=ingest.Defaults(**FORM))  # type: ignore[arg-type]
     assert res.valid, text(res.report.errors)
     assert res.records["indikator"].tolist() == ["Jumlah\ufffd IKM"]
+
+
+@pytest.mark.parametrize(("field", "column"), [("bidang", "A"), ("satuan", "C")])
+def test_text_longer_than_the_database_keeps_is_refused_with_row_and_column(
+    field: str, column: str
+) -> None:
+    from kinerja import schema
+
+    limit = schema.FIELD_LENGTHS[field]
+    row = ["Bidang X", "Jumlah IKM", "unit", 10, 9]
+    row[0 if field == "bidang" else 2] = "x" * (limit + 1)
+    res = read(f.xlsx([["Bidang", "Indikator Kinerja", "Satuan", "Target", "Realisasi"], row]))
+    assert not res.valid
+    err = res.report.errors[0]
+    assert err.row == 2 and f"sel {column}2" in err.message and "terlalu panjang" in err.message
+    ok = list(row)
+    ok[0 if field == "bidang" else 2] = "x" * limit
+    assert read(
+        f.xlsx([["Bidang", "Indikator Kinerja", "Satuan", "Target", "Realisasi"], ok])
+    ).valid
+
+
+def test_field_lengths_are_the_databases() -> None:
+    from kinerja import schema, store
+
+    assert schema.FIELD_LENGTHS.items() <= store.LENGTHS.items()
