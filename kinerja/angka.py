@@ -115,7 +115,7 @@ def _parse_text(text: str) -> Angka:
 
 
 def parse_angka(value: object) -> Angka:
-    """Read a cell the way an Indonesian reader would (FORMAT.md "Values"); never raises.
+    """Read a cell the way an Indonesian reader would (docs/format.md "Values"); never raises.
 
     Numbers (not bool) pass through as float: NaN is "kosong", infinity is "salah". Text uses
     a decimal comma and thousands dots; "Rp", spaces and a trailing "%" are dropped ("85 %" is

@@ -36,7 +36,8 @@ def _angka_biasa(x: object) -> bool:
 
 @dataclass(frozen=True)
 class Settings:
-    """Per-agency settings of the capaian rules (FORMAT.md); hashable, JSON via to_dict/from_dict.
+    """Per-agency settings of the capaian rules (docs/format.md); hashable; JSON via to_dict and
+    from_dict.
 
     predikat_bands: (lower bound inclusive, label), descending; the last bound is -inf so every
     capaian gets a band. rumus_turun: "selisih" = (2 x target - realisasi) / target x 100, never
@@ -125,7 +126,7 @@ class Settings:
 
 
 SETTINGS_BAWAAN = Settings()
-"""The defaults of FORMAT.md."""
+"""The defaults of docs/format.md."""
 
 
 # --- rounding as shown --------------------------------------------------------------------
@@ -288,7 +289,7 @@ def _index(values: Nilai, n: int) -> pd.Index:
 
 
 def _arah(arah: Nilai | str, n: int) -> np.ndarray:
-    """arah per row as an object array; missing is naik (FORMAT.md)."""
+    """arah per row as an object array; missing is naik (docs/format.md)."""
     if isinstance(arah, str):
         return np.full(n, arah, dtype=object)
     a = np.asarray(arah, dtype=object)
@@ -362,7 +363,8 @@ def compute_capaian(
     arah: Nilai | str,
     settings: Settings = SETTINGS_BAWAAN,
 ) -> pd.DataFrame:
-    """Capaian (%) per row by FORMAT.md's table, at full precision, with the reason when special.
+    """Capaian (%) per row by docs/format.md's table, at full precision, with the reason when
+    special.
 
     Returns columns capaian (float, NaN where not computable) and catatan (Indonesian text or
     None), indexed like target. arah is "naik"/"turun" per row or one for all; missing arah is

@@ -447,7 +447,7 @@ def long_rows(n: int, *, bidang: str = "Bidang Perindustrian", tahun: int = 2023
     Indicators come from the unit's pool (picked by a word of ``bidang``), then the same per
     kecamatan, then numbered packages, so bidang + indikator + tahun + periode never repeats.
     Targets are cumulative quarterly ("5, 10, 18, 25") for counts; realisasi is 70-120 % of
-    target (seeded), capaian matches the FORMAT.md formula rounded to two decimals.
+    target (seeded), capaian matches the docs/format.md formula rounded to two decimals.
     """
     rng = random.Random(f"{bidang}/{tahun}/{n}")
     pool = _pool(bidang)

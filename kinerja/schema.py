@@ -201,7 +201,7 @@ _ARAH_TURUN = frozenset(
 
 
 def parse_arah(value: object) -> str | None:
-    """ "naik" or "turun" for the spellings of FORMAT.md; None when unknown."""
+    """ "naik" or "turun" for the spellings of docs/format.md; None when unknown."""
     s = _SPACES.sub(" ", str(value)).strip().lower().rstrip(".")
     if s in _ARAH_NAIK:
         return "naik"

@@ -2,7 +2,7 @@
 
 The sheets look the way the agency's divisions really send them back: title rows, merged
 headers, a column-number row, a signature block, a "Petunjuk" sheet, Indonesian numbers typed as
-text, the wide quarterly layout, .xls, .xlsm and .ods. Every demo file is valid per FORMAT.md;
+text, the wide quarterly layout, .xls, .xlsm and .ods. Every demo file is valid per docs/format.md;
 data/demo/README.md (written by this script) says which file carries which quirk.
 
     uv run --extra test python scripts/make_demo.py [--check]
@@ -308,7 +308,7 @@ def angka(cell: Cell) -> float | None:
 
 
 def capaian(target: float, realisasi: Cell, arah: str) -> float | None:
-    """FORMAT.md capaian (%), rounded to two decimals as a sheet would print it."""
+    """docs/format.md capaian (%), rounded to two decimals as a sheet would print it."""
     r = angka(realisasi)
     if r is None or not target:
         return None
@@ -892,12 +892,12 @@ the files): `uv run --extra test python scripts/make_demo.py --check`.
 
 The agency is the one in `data/instansi.toml`: Dinas Perindustrian dan Tenaga Kerja, Kabupaten
 Lima Puluh Kota, four units, years 2022 and 2023, every quarter. The sheets look the way
-divisions send them back (FORMAT.md): the per-quarter long layout for Perindustrian and
+divisions send them back (docs/format.md): the per-quarter long layout for Perindustrian and
 Pelatihan dan Penempatan Tenaga Kerja, one wide file per year for Hubungan Industrial and the
 Sekretariat. Targets are the Rencana Aksi's cumulative quarterly targets; realisasi are drawn
 around them (some above, some below), with the quirks listed below placed on purpose.
 
-**Every file under `demo/` is valid per FORMAT.md** (warnings allowed, no errors), and each one
+**Every file under `demo/` is valid per docs/format.md** (warnings allowed, no errors), and each one
 states its own bidang, tahun and periode, so it can be read without form input. Names and NIPs
 of signatories are fictional ("Fulan", serial number 000).
 

@@ -48,7 +48,7 @@ PARSE_CASES = [
     ("belum  dilaporkan", None, "kosong", False),
     ("Rp -", None, "kosong", False),
     ("%", None, "kosong", False),
-    # FORMAT.md examples
+    # docs/format.md examples
     ("1.250", 1250.0, "angka", False),
     ("72,5", 72.5, "angka", False),
     ("1.234,56", 1234.56, "angka", False),

@@ -1,4 +1,4 @@
-"""Tests for kinerja.capaian: FORMAT.md's capaian table, predikat, aggregation, efficiency."""
+"""Tests for kinerja.capaian: docs/format.md's capaian table, predikat, aggregation, efficiency."""
 
 from __future__ import annotations
 
@@ -47,7 +47,7 @@ def satu(target: float, realisasi: float, arah: str, settings: Settings | None =
     return hasil["capaian"].iloc[0], hasil["catatan"].iloc[0]
 
 
-# --- FORMAT.md's capaian table ------------------------------------------------------------
+# --- docs/format.md's capaian table ------------------------------------------------------------
 
 # (target, realisasi, arah, settings, capaian, words in catatan or None)
 CAPAIAN_CASES = [
@@ -188,7 +188,7 @@ def test_cap_leaves_empty_capaian_empty() -> None:
 
 
 def capaian_reference(t: float, r: float, arah: str, s: Settings) -> float:
-    """FORMAT.md's table written out one row at a time, as the oracle."""
+    """docs/format.md's table written out one row at a time, as the oracle."""
     if math.isnan(r):
         return NAN
     if arah == "naik":
@@ -344,7 +344,7 @@ def half_up(x: Fraction) -> Decimal:
 
 
 def exact_capaian(t: str, r: str, arah: str, s: Settings) -> Fraction | None:
-    """FORMAT.md's table on the decimals as written, in exact arithmetic."""
+    """docs/format.md's table on the decimals as written, in exact arithmetic."""
     ft, fr = Fraction(t), Fraction(r)
     if arah == "naik":
         c = None if ft == 0 else fr / ft * 100
@@ -361,7 +361,7 @@ def exact_capaian(t: str, r: str, arah: str, s: Settings) -> Fraction | None:
 
 # (target, realisasi, arah, settings, shown, predikat): exact ties whose float lies just below
 TIE_CASES = [
-    ("220", "200,189", "naik", Settings(), "91,00", "Sangat Tinggi"),  # FORMAT.md's example
+    ("220", "200,189", "naik", Settings(), "91,00", "Sangat Tinggi"),  # docs/format.md's example
     ("8", "0,29", "naik", Settings(), "3,63", "Sangat Rendah"),
     ("0,05", "0,0379975", "naik", Settings(), "76,00", "Tinggi"),  # exactly 75,995
     ("0,01", "0,0109005", "turun", Settings(), "91,00", "Sangat Tinggi"),  # selisih 90,995
@@ -999,7 +999,7 @@ def test_efisiensi_band_is_a_setting() -> None:
     assert out["kategori"].tolist() == ["efisien"]
 
 
-# --- the published figures of DOMAIN.md ---------------------------------------------------
+# --- the published figures of docs/domain.md ---------------------------------------------------
 
 
 @pytest.mark.parametrize(

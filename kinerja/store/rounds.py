@@ -13,7 +13,7 @@ from kinerja.store import instansi
 from kinerja.store.engine import StoreError, read, write
 from kinerja.store.tables import Langkah, Putaran, add_audit, check_user, now
 
-# The SOP steps (DOMAIN.md), in order, as they are recorded on a round.
+# The SOP steps (docs/domain.md), in order, as they are recorded on a round.
 LANGKAH: dict[str, str] = {
     "disposisi": "Disposisi Kepala Dinas",
     "format_dibuat": "Format data kinerja dibuat",
