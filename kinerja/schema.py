@@ -269,18 +269,12 @@ def _models() -> dict[str, Any]:
             unique = KEY_COLUMNS
             coerce = True
 
-    class Record(RecordInput):
-        """A record with capaian (%, full precision) and predikat; what every output carries."""
-
-        capaian: Series[float] = pa.Field(nullable=True)
-        predikat: Series[str] = pa.Field(nullable=True)
-
-    return {"RecordInput": RecordInput, "Record": Record}
+    return {"RecordInput": RecordInput}
 
 
 def __getattr__(name: str) -> Any:
-    """RecordInput and Record, the pandera models (see _models)."""
-    if name in ("RecordInput", "Record"):
+    """RecordInput, the pandera model of a record as read (see _models)."""
+    if name == "RecordInput":
         return _models()[name]
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
