@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -50,10 +51,22 @@ def files(tmp_path: Path) -> dict[str, Path]:
 
 
 def test_submit_records_history_round_trip(
-    db_url: str, files: dict[str, Path], capsys: pytest.CaptureFixture[str]
+    db_url: str,
+    files: dict[str, Path],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
+    # The agency db init seeds: instansi.toml in KINERJA_DATA_DIR (not the checkout's demo).
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "instansi.toml").write_text(
+        'nama = "Dinas Uji Coba"\nkode = "dinas-uji"\n'
+        'bidang = ["Sekretariat", "Bidang Perindustrian"]\n'
+    )
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))
     code, out, _ = run(capsys, "db", "init", "--db", db_url)
-    assert code == 0 and "Basis data siap" in out and "Dinas Perindustrian" in out
+    assert code == 0 and "Basis data siap" in out
+    assert "Instansi: Dinas Uji Coba (id 1); bidang: Sekretariat, Bidang Perindustrian" in out
 
     code, out, _ = run(
         capsys, "submit", "--db", db_url, "--tahun", "2023", "--user", "ani", str(files["good"])
@@ -130,6 +143,7 @@ def test_pk_import_and_backup(
     tmp_path: Path,
     monkeypatch: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
+    require: Callable[[str, str], str],
 ) -> None:
     monkeypatch.chdir(tmp_path)  # the file is reported as given: "pk.xlsx"
     code, out, _ = run(
@@ -149,9 +163,19 @@ def test_pk_import_and_backup(
     )
     # A data sheet names each indicator once per quarter: not a PK.
     assert code == 1 and "DITOLAK" in out and "ganda" in out
-    if db_url.startswith("sqlite"):
-        code, out, _ = run(capsys, "db", "backup", "--db", db_url, str(tmp_path / "b.db"))
-        assert code == 0 and (tmp_path / "b.db").exists()
+    sqlite = db_url.startswith("sqlite")
+    if not sqlite:
+        require("pg_dump", "pg_dump is not installed: run scripts/install-system-deps.sh")
+    target = tmp_path / "cadangan" / "kinerja.bak"
+    code, out, _ = run(capsys, "db", "backup", "--db", db_url, str(target))
+    assert code == 0 and f"Cadangan tersimpan: {target} ({target.stat().st_size} byte)" in out
+    if sqlite:
+        assert target.read_bytes()[:16] == b"SQLite format 3\x00"
+        copy = store.connect(f"sqlite:///{target}")
+        assert len(copy.indicators(tahun=2024)) == 2
+        copy.close()
+    else:
+        assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
 
 
 def test_errors_are_messages_not_tracebacks(

@@ -1,4 +1,4 @@
-"""The reader against every rule of FORMAT.md: layouts, values, errors and limits."""
+"""The reader against every rule of docs/format.md: layouts, values, errors and limits."""
 
 from __future__ import annotations
 
@@ -491,19 +491,19 @@ def test_refused_sheets(rows, needle: str) -> None:
 
 
 @pytest.mark.parametrize(
-    "data",
+    ("data", "needle"),
     [
-        b"hello, this is not a spreadsheet",
-        b"%PDF-1.4\n%...",
-        b"",
-        b"PK\x03\x04garbage",
+        (b"hello, this is not a spreadsheet", "bukan spreadsheet"),
+        (b"%PDF-1.4\n%...", "bukan spreadsheet"),
+        (b"", "File kosong"),
+        (b"PK\x03\x04garbage", "bukan spreadsheet"),
     ],
 )
-def test_not_a_spreadsheet(data: bytes) -> None:
+def test_not_a_spreadsheet(data: bytes, needle: str) -> None:
     res = read(data, name="laporan.xlsx")
     assert not res.valid
     assert res.report.errors[0].row is None
-    assert res.report.errors[0].message
+    assert needle in res.report.errors[0].message, res.report.errors[0].message
 
 
 def test_zip_that_is_not_a_workbook() -> None:

@@ -9,6 +9,7 @@ import subprocess
 import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
+from types import ModuleType
 
 import pandas as pd
 import pytest
@@ -134,23 +135,60 @@ def test_downgrade_and_upgrade_again(db_url: str) -> None:
 # --- agencies and settings ---------------------------------------------------------------------
 
 
-def test_init_seeds_the_demo_agency_from_instansi_toml(db: store.Store) -> None:
-    peng = db.settings()
-    assert peng["nama"] == "Dinas Perindustrian dan Tenaga Kerja"
-    assert "Bidang Perindustrian" in peng["bidang"]
-    assert peng["kepala_dinas"]["nip"]
-    assert isinstance(db.capaian_settings(), capaian.Settings)
-    assert db.capaian_settings().predikat_bands[0] == (91.0, "Sangat Tinggi")
-    assert db.init() == db.instansi()["id"].iloc[0]  # a second init seeds nothing
-    assert len(db.instansi()) == 1
+# An agency's instansi.toml for the seeding tests (not the checkout's demo agency, whose
+# text may change): its predikat bounds differ from capaian.Settings' defaults.
+INSTANSI_TOML = """
+nama = "Dinas Uji Coba"
+kode = "dinas-uji"
+bidang = ["Sekretariat", "Bidang Uji"]
+
+[kepala_dinas]
+nama = "Kepala Lama"
+nip = "19800101 200501 1 000"
+
+[capaian.predikat]
+sangat_tinggi = 95
+tinggi = 80
+sedang = 70
+rendah = 55
+"""
 
 
-def test_settings_change_is_audited(db: store.Store) -> None:
-    db.set_settings({"kepala_dinas": {"nama": "Budi", "nip": "1"}}, user="admin")
-    assert db.settings()["kepala_dinas"]["nama"] == "Budi"
-    log = db.audit(aksi="pengaturan")
+@pytest.fixture
+def seeded(db_url: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[store.Store]:
+    """A store whose agency init() seeded from INSTANSI_TOML, found in KINERJA_DATA_DIR."""
+    (tmp_path / "data").mkdir()
+    (tmp_path / "data" / "instansi.toml").write_text(INSTANSI_TOML)
+    monkeypatch.setenv("KINERJA_DATA_DIR", str(tmp_path / "data"))
+    s = store.connect(db_url)
+    s.init()
+    yield s
+    s.close()
+
+
+def test_init_seeds_the_agency_from_instansi_toml(seeded: store.Store) -> None:
+    peng = seeded.settings()
+    assert peng["nama"] == "Dinas Uji Coba"
+    assert peng["bidang"] == ["Sekretariat", "Bidang Uji"]
+    assert peng["kepala_dinas"] == {"nama": "Kepala Lama", "nip": "19800101 200501 1 000"}
+    assert seeded.instansi()["kode"].tolist() == ["dinas-uji"]
+    assert isinstance(seeded.capaian_settings(), capaian.Settings)
+    assert seeded.capaian_settings().predikat_bands[:4] == (
+        (95.0, "Sangat Tinggi"),
+        (80.0, "Tinggi"),
+        (70.0, "Sedang"),
+        (55.0, "Rendah"),
+    )
+    assert seeded.init() == seeded.instansi()["id"].iloc[0]  # a second init seeds nothing
+    assert len(seeded.instansi()) == 1
+
+
+def test_settings_change_is_audited(seeded: store.Store) -> None:
+    seeded.set_settings({"kepala_dinas": {"nama": "Budi", "nip": "1"}}, user="admin")
+    assert seeded.settings()["kepala_dinas"]["nama"] == "Budi"
+    log = seeded.audit(aksi="pengaturan")
     assert len(log) == 1
-    assert log["lama"].iloc[0]["kepala_dinas"]["nama"] == "Fulan, S.T., M.Si."
+    assert log["lama"].iloc[0]["kepala_dinas"]["nama"] == "Kepala Lama"
     assert log["baru"].iloc[0]["kepala_dinas"]["nama"] == "Budi"
 
 
@@ -477,7 +515,9 @@ def test_submit_what_the_reader_reads(db: store.Store) -> None:
     assert got["baris"].tolist() == res.records["baris"].tolist()
 
 
-def test_backup_is_a_consistent_copy(db: store.Store, tmp_path: Path) -> None:
+def test_backup_is_a_consistent_copy(
+    db: store.Store, tmp_path: Path, require: Callable[[str, str], str]
+) -> None:
     submit(db, records(3))
     target = tmp_path / "cadangan" / "kinerja.bak"
     if db.dialect == "sqlite":
@@ -489,14 +529,23 @@ def test_backup_is_a_consistent_copy(db: store.Store, tmp_path: Path) -> None:
         assert len(copy.records()) == 12
         copy.close()
     else:
-        import shutil
+        require("pg_dump", "pg_dump is not installed: run scripts/install-system-deps.sh")
+        assert db.backup(target) == target
+        assert target.read_bytes()[:5] == b"PGDMP"  # pg_dump's custom format
 
-        if shutil.which("pg_dump") is None:
-            with pytest.raises(store.StoreError, match="pg_dump"):
-                db.backup(target)
-        else:
-            db.backup(target)
-            assert target.read_bytes()[:5] == b"PGDMP"
+
+@pytest.mark.postgres
+@pytest.mark.parametrize("db_url", ["postgresql"], indirect=True)
+def test_postgres_backup_without_pg_dump_is_a_store_error(
+    db: store.Store, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    empty = tmp_path / "kosong"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    target = tmp_path / "kinerja.bak"
+    with pytest.raises(store.StoreError, match="memerlukan program pg_dump"):
+        db.backup(target)
+    assert not target.exists()
 
 
 def test_current_records_read_uses_the_index(db: store.Store) -> None:
@@ -596,7 +645,16 @@ def test_public_surface() -> None:
     }  # fmt: skip
     public = {n for n in vars(store.Store) if not n.startswith("_")} - {"dialect"}
     assert public == surface
-    assert callable(store.connect) and issubclass(store.StoreError, Exception)
+    exported = {
+        "connect", "Store", "StoreError", "default_url", "data_dir", "make_engine", "migrate",
+        "MIGRATIONS_DIR", "read_instansi_toml", "settings_from_toml", "PK_COLUMNS", "LANGKAH",
+        "STORED_COLUMNS", "IngestLike", "SubmitOutcome", "LENGTHS", "Base", "Rekaman",
+    }  # fmt: skip
+    # The package's own names, not the submodules that importing it loads as attributes.
+    names = {
+        n for n, v in vars(store).items() if not n.startswith("_") and not isinstance(v, ModuleType)
+    }
+    assert names == exported
 
 
 # --- the store stands alone ------------------------------------------------------------------
@@ -625,7 +683,10 @@ def test_default_database_is_under_the_working_directory(
     s.init()
     assert (tmp_path / "data" / "kinerja.db").is_file()
     # No instansi.toml here: the checkout's demo agency seeds it.
-    assert s.settings()["nama"] == "Dinas Perindustrian dan Tenaga Kerja"
+    demo = store.read_instansi_toml(ROOT / "data" / "instansi.toml")
+    assert demo["nama"], "the checkout's data/instansi.toml names no agency"
+    assert s.settings()["nama"] == demo["nama"]
+    assert s.instansi()["kode"].tolist() == [demo["kode"]]
     s.close()
 
 
