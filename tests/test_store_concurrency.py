@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+import sqlite3
+import threading
+from pathlib import Path
+
 import pytest
 
 from kinerja import store
@@ -80,3 +84,25 @@ def test_eight_submissions_of_one_bidang_chain_up(db_url: str, store_workers: Wo
     assert (cur["realisasi"] == 60.0 + winner).all()
     assert s.check() == []
     s.close()
+
+
+def test_switching_a_new_sqlite_file_to_wal_waits_for_a_writer(tmp_path: Path) -> None:
+    # A connection that holds the write lock on a file still in rollback mode: SQLite refuses
+    # PRAGMA journal_mode=WAL at once ("database is locked") without waiting on busy_timeout,
+    # which is what one of eight processes opening a new database at once ran into. The
+    # switch waits for the writer instead.
+    path = tmp_path / "kinerja.db"
+    holder = sqlite3.connect(path, isolation_level=None, check_same_thread=False)
+    holder.execute("BEGIN IMMEDIATE")
+    holder.execute("CREATE TABLE t (x)")
+    timer = threading.Timer(0.3, holder.execute, ["COMMIT"])
+    timer.start()
+    engine = store.make_engine(f"sqlite:///{path}")
+    try:
+        with engine.connect() as conn:
+            assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+            assert conn.exec_driver_sql("SELECT count(*) FROM t").scalar() == 0
+    finally:
+        timer.join()
+        engine.dispose()
+        holder.close()

@@ -8,9 +8,11 @@ package's own folder, which for an installed wheel is inside site-packages. An e
 database takes its agency from instansi.toml in that same folder, else from the checkout's
 data/instansi.toml (instansi.init).
 
-SQLite: WAL, a 60 s busy_timeout, foreign keys on, synchronous=FULL, and every write takes the
-lock up front (BEGIN IMMEDIATE), so concurrent writers queue instead of failing. PostgreSQL:
-psycopg 3 with pre-ping; writers of one agency serialise on a row lock (instansi.lock).
+SQLite: a 60 s busy_timeout, WAL (switching a new file to it is retried for up to 60 s too:
+SQLite refuses that switch at once, without waiting, while another connection holds the file),
+foreign keys on, synchronous=FULL, and every write takes the lock up front (BEGIN IMMEDIATE),
+so concurrent writers queue instead of failing. PostgreSQL: psycopg 3 with pre-ping; writers
+of one agency serialise on a row lock (instansi.lock).
 
 Every transaction goes through write() or read(): a database or driver error rolls the
 transaction back and leaves the store as StoreError with an Indonesian message, never as a
@@ -20,7 +22,10 @@ raw SQLAlchemy or driver exception.
 from __future__ import annotations
 
 import os
+import random
 import re
+import sqlite3
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -64,6 +69,35 @@ def _normalize_url(url: str) -> str:
     return url
 
 
+_SQLITE_BUSY_TIMEOUT_MS = 60_000
+
+
+def _set_wal(cur: sqlite3.Cursor) -> None:
+    """PRAGMA journal_mode=WAL, retried for as long as busy_timeout would wait.
+
+    Turning a new (rollback-journal) file into WAL rewrites its header, and SQLite takes that
+    write lock while the pragma already holds a read lock: when another connection holds the
+    file at that moment (several processes opening a new database at once), it answers
+    "database is locked" at once instead of waiting on busy_timeout, to avoid a deadlock.
+    The pragma holds nothing after failing, so trying again is safe; once the file is WAL the
+    pragma only reads its header and no longer conflicts with anyone.
+    """
+    deadline = time.monotonic() + _SQLITE_BUSY_TIMEOUT_MS / 1000
+    pause = 0.002
+    while True:
+        try:
+            cur.execute("PRAGMA journal_mode=WAL")
+            return
+        except sqlite3.OperationalError as exc:
+            left = deadline - time.monotonic()
+            # "database is locked" (SQLITE_BUSY and its extended codes); anything else is real.
+            if exc.sqlite_errorcode & 0xFF != sqlite3.SQLITE_BUSY or left <= 0:
+                raise
+        # Random, so that processes that collided do not collide again in step.
+        time.sleep(min(left, random.uniform(pause / 2, pause)))
+        pause = min(pause * 2, 0.1)
+
+
 def make_engine(url: str) -> Engine:
     """An engine with this app's connection rules (see the module docstring)."""
     url = _normalize_url(url)
@@ -71,15 +105,16 @@ def make_engine(url: str) -> Engine:
         parsed = sa.make_url(url)
         if parsed.database and parsed.database != ":memory:":
             Path(parsed.database).parent.mkdir(parents=True, exist_ok=True)
-        engine = sa.create_engine(url, connect_args={"timeout": 60})
+        engine = sa.create_engine(url, connect_args={"timeout": _SQLITE_BUSY_TIMEOUT_MS / 1000})
 
         @event.listens_for(engine, "connect")
         def _sqlite_connect(dbapi_conn: Any, _record: Any) -> None:
             # Own the transactions: pysqlite's implicit BEGIN would defer the write lock.
             dbapi_conn.isolation_level = None
             cur = dbapi_conn.cursor()
-            cur.execute("PRAGMA journal_mode=WAL")
-            cur.execute("PRAGMA busy_timeout=60000")
+            # busy_timeout first (sqlite3's timeout already set it), then WAL: see _set_wal.
+            cur.execute(f"PRAGMA busy_timeout={_SQLITE_BUSY_TIMEOUT_MS}")
+            _set_wal(cur)
             cur.execute("PRAGMA foreign_keys=ON")
             cur.execute("PRAGMA synchronous=FULL")
             cur.close()
