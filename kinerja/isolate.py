@@ -68,7 +68,9 @@ _lock = threading.Lock()
 
 
 def _context() -> Any:
-    if threading.active_count() == 1:
+    # KINERJA_ISOLATE=fork forces a plain fork (tests that patch this process need it).
+    forced = os.environ.get("KINERJA_ISOLATE")
+    if forced == "fork" or (forced is None and threading.active_count() == 1):
         return mp.get_context("fork")
     ctx = mp.get_context("forkserver")
     with _lock:

@@ -604,21 +604,24 @@ def os_reason(exc: OSError) -> str:
 
 
 class Loading:
-    """A file being read: parsed in a guarded child while this process scans it."""
+    """A file being read by two guarded children at once: one scans it (the first wall), one
+    parses it (the second wall). The scan's verdict comes first; the calling process only
+    waits, so a server's other sessions and the command line's imports keep its CPU."""
 
     def __init__(self, data: bytes, kind: str, name: str) -> None:
-        self._data, self._kind, self._name = data, kind, name
-        self._pending = isolate.start(parse_unguarded, data, kind)
+        self._kind, self._name = kind, name
+        self._scan = isolate.start(_prescan, data, kind)
+        self._parse = isolate.start(parse_unguarded, data, kind)
 
     def result(self) -> Book:
-        """The Book; WorkbookError when the scan refuses the file (the child is stopped) or
-        the child fails."""
+        """The Book; WorkbookError when the scan refuses the file (the parser is stopped) or
+        the parser fails."""
         try:
-            scan = _prescan(self._data, self._kind)
+            scan = self._scan.result()
         except BaseException:
-            self._pending.cancel()
+            self._parse.cancel()
             raise
-        return _assemble(self._name, self._kind, self._pending.result(), scan)
+        return _assemble(self._name, self._kind, self._parse.result(), scan)
 
 
 def start_load(

@@ -16,6 +16,12 @@ from tests import factories as f
 HEADER = ["No", "Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target", "Realisasi"]
 
 
+@pytest.fixture(autouse=True)
+def _children_forked_from_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests here patch the reader in this process; its children must be forked from it."""
+    monkeypatch.setenv("KINERJA_ISOLATE", "fork")
+
+
 def read(data: bytes, name: str = "lembar.xlsx", **defaults: object) -> ingest.IngestResult:
     return ingest.read(data, filename=name, defaults=Defaults(**defaults))  # type: ignore[arg-type]
 

@@ -11,6 +11,13 @@ import pytest
 from kinerja import ingest, isolate, workbook, xmlscan
 from tests import factories as f
 
+
+@pytest.fixture(autouse=True)
+def _children_forked_from_this_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Tests here patch the reader in this process; its children must be forked from it."""
+    monkeypatch.setenv("KINERJA_ISOLATE", "fork")
+
+
 HEAD = f.inline("A1", "Indikator Kinerja") + f.inline("B1", "Target")
 DATA_ROW = '<row r="2">' + f.inline("A2", "Jumlah IKM") + '<c r="B2"><v>120</v></c></row>'
 
