@@ -656,37 +656,12 @@ def test_any_sheet_gives_records_or_errors_never_an_exception(body) -> None:
     assert not any("tak terduga" in e.message for e in res.report.errors), res.report.errors
 
 
-def _raw_ods(table_xml: str) -> bytes:
-    content = (
-        '<?xml version="1.0" encoding="UTF-8"?>'
-        '<office:document-content xmlns:office="urn:oasis:names:tc:opendocument:xmlns:office:1.0"'
-        ' xmlns:table="urn:oasis:names:tc:opendocument:xmlns:table:1.0"'
-        ' xmlns:text="urn:oasis:names:tc:opendocument:xmlns:text:1.0" office:version="1.2">'
-        '<office:body><office:spreadsheet><table:table table:name="Data">'
-        f"{table_xml}</table:table></office:spreadsheet></office:body></office:document-content>"
-    )
-    manifest = (
-        '<?xml version="1.0" encoding="UTF-8"?><manifest:manifest '
-        'xmlns:manifest="urn:oasis:names:tc:opendocument:xmlns:manifest:1.0">'
-        '<manifest:file-entry manifest:full-path="/" '
-        'manifest:media-type="application/vnd.oasis.opendocument.spreadsheet"/>'
-        '<manifest:file-entry manifest:full-path="content.xml" manifest:media-type="text/xml"/>'
-        "</manifest:manifest>"
-    )
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
-        zf.writestr(zipfile.ZipInfo("mimetype"), "application/vnd.oasis.opendocument.spreadsheet")
-        zf.writestr("META-INF/manifest.xml", manifest)
-        zf.writestr("content.xml", content)
-    return buf.getvalue()
-
-
 def test_ods_repeated_cells_bomb_is_refused_before_parsing() -> None:
     cell = (
         '<table:table-cell office:value-type="float" office:value="7">'
         "<text:p>7</text:p></table:table-cell>"
     )
-    bomb = _raw_ods(
+    bomb = f.raw_ods(
         '<table:table-row table:number-rows-repeated="50000">'
         '<table:table-cell table:number-columns-repeated="1000" office:value-type="float" '
         'office:value="1"><text:p>1</text:p></table:table-cell></table:table-row>'
@@ -703,7 +678,7 @@ def test_ods_repeated_cells_bomb_is_refused_before_parsing() -> None:
         f'<table:table-cell office:value-type="string"><text:p>{h}</text:p></table:table-cell>'
         for h in HEADER
     )
-    fine = _raw_ods(
+    fine = f.raw_ods(
         f"<table:table-row>{header}</table:table-row>"
         "<table:table-row>"
         + "".join(
