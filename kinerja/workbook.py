@@ -14,6 +14,7 @@ fast and the command line can read files while pandas is still being imported.
 from __future__ import annotations
 
 import io
+import marshal
 import struct
 import zipfile
 import zlib
@@ -370,6 +371,23 @@ class _Parsed:
     hidden: set[str]
     grids: dict[str, tuple[list[list[Any]], list[tuple[int, int, int, int]]]]
     facts: dict[str, xmlscan.SheetScan]  # .xls only: its formulas, errors and percent cells
+    # The grids' rows packed with marshal, when every cell is a plain value (no dates): it
+    # writes 100,000 rows in 0,02 s where pickle takes 0,2 s, and that is on the read's path.
+    packed: bytes | None = None
+
+    def pack(self) -> _Parsed:
+        try:
+            self.packed = marshal.dumps({n: rows for n, (rows, _) in self.grids.items()})
+        except ValueError:  # a date or time cell: pickle carries those
+            return self
+        self.grids = {n: ([], merges) for n, (_, merges) in self.grids.items()}
+        return self
+
+    def unpack(self) -> None:
+        if self.packed is not None:
+            rows = marshal.loads(self.packed)
+            self.grids = {n: (rows[n], merges) for n, (_, merges) in self.grids.items()}
+            self.packed = None
 
 
 def parse_unguarded(data: bytes, kind: str) -> _Parsed:
@@ -400,10 +418,11 @@ def parse_unguarded(data: bytes, kind: str) -> _Parsed:
             facts.setdefault(sheet_name, xmlscan.SheetScan()).percent = _xls_percent(
                 data, sheet_name
             )
-    return _Parsed(sheet_names, hidden, grids, facts)
+    return _Parsed(sheet_names, hidden, grids, facts).pack()
 
 
 def _assemble(name: str, kind: str, parsed: _Parsed, scan: _Scan) -> Book:
+    parsed.unpack()
     sheets = {}
     for sheet_name, (rows, merges) in parsed.grids.items():
         facts = scan.sheets.get(sheet_name) or parsed.facts.get(sheet_name)
