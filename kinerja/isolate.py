@@ -68,7 +68,10 @@ _lock = threading.Lock()
 
 
 def _context() -> Any:
-    # KINERJA_ISOLATE=fork forces a plain fork (tests that patch this process need it).
+    # A single-threaded process (the command line, a script) forks itself; a process with
+    # threads (the Streamlit server) asks a small fork server, since forking while other
+    # threads hold locks is unsafe. KINERJA_ISOLATE=fork forces the first (tests that patch
+    # this process need it).
     forced = os.environ.get("KINERJA_ISOLATE")
     if forced == "fork" or (forced is None and threading.active_count() == 1):
         return mp.get_context("fork")

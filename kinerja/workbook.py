@@ -33,6 +33,8 @@ MAX_UNPACKED_BYTES = 200 * 1024 * 1024
 MAX_ROWS = 200_000
 # A sheet's used area (rows x columns) is allocated densely by the parser; bound it.
 MAX_CELLS = 20_000_000
+# Files larger than this are scanned in a child of their own, beside the parser's.
+SCAN_IN_CHILD_BYTES = 1024 * 1024
 _CHUNK = 1 << 20
 
 
@@ -628,15 +630,17 @@ class Loading:
     waits, so a server's other sessions and the command line's imports keep its CPU."""
 
     def __init__(self, data: bytes, kind: str, name: str) -> None:
-        self._kind, self._name = kind, name
-        self._scan = isolate.start(_prescan, data, kind)
+        self._data, self._kind, self._name = data, kind, name
+        # A small file is scanned here (the scan is bounded; a child would cost more than it).
+        big = len(data) > SCAN_IN_CHILD_BYTES
+        self._scan = isolate.start(_prescan, data, kind) if big else None
         self._parse = isolate.start(parse_unguarded, data, kind)
 
     def result(self) -> Book:
         """The Book; WorkbookError when the scan refuses the file (the parser is stopped) or
         the parser fails."""
         try:
-            scan = self._scan.result()
+            scan = self._scan.result() if self._scan else _prescan(self._data, self._kind)
         except BaseException:
             self._parse.cancel()
             raise
