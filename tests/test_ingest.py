@@ -332,6 +332,29 @@ def test_ambiguous_comma_is_read_indonesian_with_a_warning_naming_the_cell() -> 
     assert w and "H2" in w[0].message
 
 
+@pytest.mark.parametrize(
+    ("realisasi", "capaian", "codes"),
+    [
+        ("5,748", None, ["angka_ambigu"]),  # 5,748 or 5.748: doubt
+        ("9.38", None, [None]),  # a dot decimal has no rival reading: a note, no doubt
+        ("1,234,567", None, [None]),  # English grouping, one reading only
+        (9, 95, ["capaian_berbeda"]),  # the sheet says 95, the formula 90
+        (9, "90,000", [None]),  # an ambiguous capaian cell is recomputed anyway
+    ],
+)
+def test_warnings_the_evaluation_picks_up_carry_a_code(
+    realisasi: object, capaian: object, codes: list[str | None]
+) -> None:
+    header, row = HEADER, one(realisasi=realisasi)
+    if capaian is not None:
+        header, row = [*HEADER, "Capaian (%)"], [*row, capaian]
+    res = read(f.xlsx([header, row]))
+    assert res.valid, messages(res.report.errors)
+    warned = [w for w in res.report.warnings if w.row == 2]
+    assert [w.code for w in warned] == codes
+    assert [w.to_json()["code"] for w in warned] == codes
+
+
 @pytest.mark.parametrize("maker", [f.xlsx, f.xls, f.ods], ids=["xlsx", "xls", "ods"])
 def test_excel_percent_cells_are_percent_when_satuan_is_percent(maker) -> None:
     rows = rows_long(

@@ -24,6 +24,10 @@ VALUE_FIELDS = ("target", "realisasi", "capaian", "pagu", "realisasi_anggaran")
 
 TEXT_FIELDS = ("bidang", "sasaran", "indikator", "satuan", "keterangan")
 
+# What parse_angka's note says of a text that is a valid number both ways ("5,748"): the one
+# note that is doubt, coded "angka_ambigu" for the evaluation step.
+AMBIGU_NOTE = "(koma sebagai desimal)"
+
 
 def _wide_col(cols: list[Column], f: str, p: str) -> Column | None:
     for c in cols:
@@ -195,7 +199,12 @@ def _numbers(
                 failed[k] = True
                 continue
             if a.note:
-                report.warn(row, col.header, f"Sel {col.letter}{row}: {a.note}")
+                # Only the comma-and-three-digits note is doubt ("5,748" may mean 5748); the
+                # others name a reading that has no rival ("9.38", "1,234,567"). The sheet's
+                # capaian is recomputed anyway, so its doubt changes no value.
+                doubt = AMBIGU_NOTE in a.note and col.field != "capaian"
+                code = "angka_ambigu" if doubt else None
+                report.warn(row, col.header, f"Sel {col.letter}{row}: {a.note}", code)
             out[k] = a.value
         elif isinstance(v, bool):
             report.error(row, col.header, f"Nilai benar/salah '{_text(v)}' bukan angka ({cell}).")

@@ -176,6 +176,7 @@ def _with_capaian(
                 f"Capaian di lembar {_fmt(sheet_capaian[k])} berbeda dari hasil hitung "
                 f"{_fmt(computed[k])} (sel {col.letter if col else ''}{row}); yang dipakai hasil "
                 "hitung.",
+                "capaian_berbeda",
             )
     cols = [
         *schema.RECORD_COLUMNS,

@@ -31,6 +31,9 @@ class Issue:
     column: str | None
     message: str
     sheet: str | None = None  # the sheet the row is on, when the file has one
+    # A stable code for a warning the evaluation step picks up (kinerja.evaluate): "angka_ambigu"
+    # (a number read with doubt), "capaian_berbeda" (the sheet's capaian differs); else None.
+    code: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -38,6 +41,7 @@ class Issue:
             "column": self.column,
             "message": self.message,
             "sheet": self.sheet,
+            "code": self.code,
         }
 
 
@@ -50,8 +54,10 @@ class Report:
     def error(self, row: int | None, column: str | None, message: str) -> None:
         self.errors.append(Issue(row, column, message, self.sheet))
 
-    def warn(self, row: int | None, column: str | None, message: str) -> None:
-        self.warnings.append(Issue(row, column, message, self.sheet))
+    def warn(
+        self, row: int | None, column: str | None, message: str, code: str | None = None
+    ) -> None:
+        self.warnings.append(Issue(row, column, message, self.sheet, code))
 
     def sort(self) -> None:
         key = _issue_key
