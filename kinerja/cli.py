@@ -214,6 +214,9 @@ def build_parser() -> Parser:
 
     for register in _EXTRA_COMMANDS:
         register(sub)
+    from kinerja import cli_evaluasi  # imports this module's helpers: registered last
+
+    cli_evaluasi.register(sub)
     return parser
 
 
@@ -445,6 +448,30 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
+def _demo_pk(store: Any, pk_dir: Path, folder: Path) -> list[dict[str, Any]]:
+    """Import each pk-<tahun>.xlsx of the demo as that year's indicator master, unless the
+    year already has one (a person's edits are never overwritten)."""
+    from kinerja import pk
+
+    outcomes: list[dict[str, Any]] = []
+    for path in sorted(pk_dir.glob("pk-*.xlsx")) if pk_dir.is_dir() else []:
+        m = re.fullmatch(r"pk-(\d{4})\.xlsx", path.name)
+        if m is None:
+            continue
+        tahun = int(m.group(1))
+        name = str(path.relative_to(folder))
+        if not store.indicators(tahun=tahun).empty:
+            outcomes.append({"file": name, "status": "sudah ada"})
+            continue
+        frame, errors = pk.read_pk(path.read_bytes(), path.name)
+        if errors:
+            outcomes.append({"file": name, "status": "refused", "pesan": "; ".join(errors)})
+            continue
+        n = store.import_pk(frame, tahun=tahun, user="demo")
+        outcomes.append({"file": name, "status": "accepted", "pesan": f"{n} indikator PK"})
+    return outcomes
+
+
 def cmd_demo(args: argparse.Namespace) -> int:
     """Create the database if needed and submit every demo sheet not stored yet (idempotent).
 
@@ -457,7 +484,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from kinerja.store import StoreError, connect
 
     folder = Path(args.dir) if args.dir else DEMO_DIR
-    files = sorted(p for p in folder.rglob("*") if p.suffix.lower() in SPREADSHEET_SUFFIXES)
+    pk_dir = folder / "pk"  # the PK master of each year: imported, never submitted
+    files = sorted(
+        p
+        for p in folder.rglob("*")
+        if p.suffix.lower() in SPREADSHEET_SUFFIXES and pk_dir not in p.parents
+    )
     if not files:
         _echo(f"kinerja demo: tidak ada file contoh di {folder}", err=True)
         return 1
@@ -466,7 +498,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         store.init(user="demo")
         stored = set(store.history()["sha256"])
         settings = store.capaian_settings()
-        outcomes = []
+        outcomes = _demo_pk(store, pk_dir, folder)
         for path in files:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() in stored:
@@ -681,6 +713,7 @@ def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argpars
                     args.command,
                     getattr(args, "db_command", None),
                     getattr(args, "pk_command", None),
+                    getattr(args, "flag_command", None),
                 )
                 if x
             )

@@ -800,6 +800,54 @@ def demo_files() -> list[Berkas]:
     return files
 
 
+# Yearly method of each indicator in the PK master (docs/format.md, Capaian): the demo's
+# quarterly figures are cumulative ("s.d. triwulan"), so "akhir" for all but the index, which is
+# measured afresh each quarter and averaged.
+AGREGASI = {"Indeks kepuasan masyarakat": "rata-rata"}
+
+
+def pk_lembar(tahun: int) -> Lembar:
+    """The year's Perjanjian Kinerja with its Rencana Aksi (quarterly targets), one sheet."""
+    header = ["No", "Bidang", "Sasaran Strategis", "Indikator Kinerja", "Satuan", "Arah"]
+    header += ["Agregasi", "Target Tahunan", "Target", None, None, None]
+    sub = [None] * 8 + ["TW I", "TW II", "TW III", "TW IV"]
+    rows: list[list[Cell]] = []
+    merges: list[str] = []
+    lines = [PEMDA, INSTANSI["nama"].upper(), f"PERJANJIAN KINERJA DAN RENCANA AKSI TAHUN {tahun}"]
+    judul(rows, merges, len(header), lines)
+    first = len(rows) + 1
+    rows += [header, sub]
+    merges += [f"I{first}:L{first}"] + [f"{c}{first}:{c}{first + 1}" for c in "ABCDEFGH"]
+    no = 0
+    for bidang, daftar in INDIKATOR.items():
+        for ind in daftar:
+            no += 1
+            tw = ind.target[tahun]
+            tahunan = tw[-1] if tw[-1] is not None else max(t for t in tw if t is not None)
+            agregasi = AGREGASI.get(ind.nama, "akhir")
+            quarters = [None if ind.tahunan else t for t in tw]
+            rows.append(
+                [no, bidang, ind.sasaran, ind.nama, ind.satuan, ind.arah, agregasi, tahunan]
+                + quarters
+            )
+    end = len(rows)
+    return Lembar(
+        name=f"PK {tahun}",
+        rows=rows,
+        merges=merges,
+        header=(first, first + 1),
+        table_end=end,
+        widths=[5, 28, 40, 48, 9, 8, 11, 10, 8, 8, 8, 8],
+    )
+
+
+def pk_files() -> list[Berkas]:
+    """The PK master of each demo year (kinerja demo imports it; kinerja pk import reads it)."""
+    return [
+        Berkas(f"demo/pk/pk-{tahun}.xlsx", pk_lembar(tahun), write_xlsx, "pk") for tahun in YEARS
+    ]
+
+
 _JAMSOSTEK_2023 = realisasi(HUBUNGAN, 2023)["Pekerja peserta program Jamsostek"]
 FILE_QUIRKS: dict[str, list[str]] = {
     "demo/2023/TW-III/bidang-pelatihan-dan-penempatan-tenaga-kerja.xlsx": [
@@ -913,6 +961,13 @@ Things the evaluation step (not the parser) should catch:
 - `2023/bidang-hubungan-industrial.ods`: "Pekerja peserta program Jamsostek" TW II 36610,
   ten times TW I and TW III.
 
+The PK master of each year (`pk/pk-2022.xlsx`, `pk/pk-2023.xlsx`: Perjanjian Kinerja and
+Rencana Aksi, sheet "PK <tahun>", merged "Target" over TW I..TW IV, an Agregasi column) is not a
+division sheet: `kinerja demo` imports it as the year's indicator master (as `kinerja pk import`
+does), and never submits it. "Tingkat pengangguran terbuka" has no quarterly targets (measured
+once a year); "Indeks kepuasan masyarakat" is averaged over the year (rata-rata), every other
+indicator takes its latest cumulative quarter (akhir).
+
 """
 
 
@@ -945,7 +1000,7 @@ def main(argv: list[str] | None = None) -> int:
     args = parser.parse_args(argv)
     files = demo_files()
     salah, _rows = contoh_salah()
-    for f in [*files, salah]:
+    for f in [*files, salah, *pk_files()]:
         path = args.out / f.path
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_bytes(f.data())
@@ -975,6 +1030,16 @@ def check(out: Path, files: list[Berkas], salah: Berkas) -> int:
         )
         for issue in [*result.report.errors, *result.report.warnings]:
             print(f"      row {issue.row} {issue.column}: {issue.message}")
+    from kinerja import pk
+
+    for f in pk_files():
+        frame, errors = pk.read_pk((out / f.path).read_bytes(), f.path)
+        expected = sum(len(v) for v in INDIKATOR.values())
+        ok = not errors and len(frame) == expected
+        bad += not ok
+        print(
+            f"{'ok ' if ok else 'BAD'} {f.path}: {len(frame)} indicators, {errors or 'no errors'}"
+        )
     return 1 if bad else 0
 
 

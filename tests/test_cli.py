@@ -485,10 +485,16 @@ def test_demo_stores_every_demo_sheet_once(capsys, tmp_path: Path) -> None:
 
     s = connect(url)
     history, records = s.history(), s.records()
+    masters = {t: s.indicators(tahun=t) for t in (2022, 2023)}
     s.close()
-    # Each sheet stored once (the second run stored none), by its content.
+    # Each division sheet stored once (the second run stored none), by its content; the PK
+    # master of each year (demo/pk/) imported as the indicator master, never submitted.
+    pk_files = [p for p in sheets if p.parent == demo / "pk"]
+    assert len(pk_files) == 2
+    for tahun, master in masters.items():
+        assert len(master) == 16, (tahun, master)
     assert sorted(history["sha256"]) == sorted(
-        hashlib.sha256(p.read_bytes()).hexdigest() for p in sheets
+        hashlib.sha256(p.read_bytes()).hexdigest() for p in sheets if p not in pk_files
     )
     assert set(history["status"]) == {"accepted"}
     assert (history["jumlah_rekaman"] > 0).all(), history

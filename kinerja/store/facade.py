@@ -4,7 +4,8 @@ and hands over to the module that does the job.
 engine: URL, connection rules, migrations, transactions; tables: ORM, text limits, the audit
 line; instansi: agencies and settings; rounds; submissions: storing a file; records: reading
 back; verification: verification, notes, the audit log; indicators: the PK master;
-maintenance: backup, check, counts.
+tanda: decisions on evaluation flags and what the evaluation reads; maintenance: backup,
+check, counts, version.
 
 Rules the store keeps:
 - one submission is one transaction; a refused file changes no record, only adds a refused
@@ -21,7 +22,7 @@ Rules the store keeps:
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -36,6 +37,7 @@ from kinerja.store import (
     records,
     rounds,
     submissions,
+    tanda,
     verification,
 )
 from kinerja.store.engine import StoreError, default_url, make_engine, migrate, short
@@ -246,10 +248,16 @@ class Store:
         user: str,
         note: str | None = None,
         instansi_id: int | None = None,
+        expect: Sequence[int] | None = None,
     ) -> str:
-        """Mark a submitted bidang + round verified; its data is locked from then on."""
+        """Mark a submitted bidang + round verified; its data is locked from then on.
+
+        expect: the current record ids the caller judged; refused if they changed since.
+        Callers that evaluate first go through kinerja.evaluasi.verify."""
         iid = self._iid(instansi_id)
-        return verification.verify(self.engine, iid, bidang, tahun, periode, user=user, note=note)
+        return verification.verify(
+            self.engine, iid, bidang, tahun, periode, user=user, note=note, expect=expect
+        )
 
     def return_(
         self,
@@ -297,6 +305,44 @@ class Store:
         """The audit log, oldest first (every agency's unless instansi_id is given)."""
         return verification.audit(self.engine, instansi_id=instansi_id, aksi=aksi, limit=limit)
 
+    # -- evaluation flags and what the evaluation reads (tanda) -------------------------------
+
+    def flag_decisions(self, *, instansi_id: int | None = None) -> pd.DataFrame:
+        """Decisions on evaluation flags: kode (the flag id), status, catatan, oleh, waktu."""
+        return tanda.decisions(self.engine, self._iid(instansi_id))
+
+    def decide_flag(
+        self,
+        flag: Mapping[str, Any],
+        *,
+        status: str,
+        catatan: str,
+        user: str,
+        instansi_id: int | None = None,
+    ) -> None:
+        """Accept ("diterima") or send back ("dikembalikan") one flag, with a note; audited."""
+        tanda.decide(
+            self.engine, self._iid(instansi_id), flag, status=status, catatan=catatan, user=user
+        )
+
+    def upload_warnings(self, *, instansi_id: int | None = None) -> pd.DataFrame:
+        """The reader's row warnings kept with the submissions behind current records."""
+        return tanda.warnings(self.engine, self._iid(instansi_id))
+
+    def deadlines(self, *, instansi_id: int | None = None) -> dict[tuple[int, str], dt.datetime]:
+        """(tahun, periode) -> the round's deadline ("batas_waktu" step)."""
+        return tanda.deadlines(self.engine, self._iid(instansi_id))
+
+    def pk_all_years(self, *, instansi_id: int | None = None) -> pd.DataFrame:
+        """The indicator master of every year: tahun + PK_COLUMNS."""
+        return tanda.pk_all_years(self.engine, self._iid(instansi_id))
+
+    def slot_records(
+        self, bidang: str, tahun: int, periode: str, *, instansi_id: int | None = None
+    ) -> list[int]:
+        """Ids of the current records of one bidang in one round."""
+        return tanda.slot_records(self.engine, self._iid(instansi_id), bidang, tahun, periode)
+
     # -- the PK (indicators) -----------------------------------------------------------------
 
     def import_pk(
@@ -328,6 +374,10 @@ class Store:
     def check(self) -> list[str]:
         """Integrity problems found ([] when sound)."""
         return maintenance.check(self.engine)
+
+    def version(self) -> int:
+        """Grows with every change (every write is audited): a cache key for screens."""
+        return maintenance.version(self.engine)
 
     def counts(self) -> dict[str, int]:
         """Row counts per table."""

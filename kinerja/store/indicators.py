@@ -42,7 +42,7 @@ _NUMBERS = frozenset(
 _LABEL = {"kode": "Kode", "bidang": "Bidang", "satuan": "Satuan"}
 
 
-def _clean(value: Any) -> Any:
+def clean(value: Any) -> Any:
     """A database-ready scalar: NaN/NaT/pd.NA to None, numpy scalars to Python."""
     if value is None or value is pd.NA or value is pd.NaT:
         return None
@@ -55,7 +55,7 @@ def _clean(value: Any) -> Any:
 
 def _checked(values: Mapping[str, Any]) -> dict[str, Any]:
     """values (some of PK_COLUMNS) cleaned and checked; StoreError names the indicator."""
-    out = {c: _clean(v) for c, v in values.items()}
+    out = {c: clean(v) for c, v in values.items()}
     name = out.get("indikator")
     where = f"Indikator {name!r}" if name else "Indikator"
     for c in ("bidang", "indikator"):
@@ -94,7 +94,7 @@ def import_pk(engine: Engine, iid: int, frame: pd.DataFrame, *, tahun: int, user
     check_user(user)
     rows = []
     for raw in frame.to_dict("records"):
-        row = {c: _clean(raw.get(c)) for c in PK_COLUMNS}
+        row = {c: clean(raw.get(c)) for c in PK_COLUMNS}
         row["arah"] = row["arah"] or "naik"
         row["agregasi"] = row["agregasi"] or "akhir"
         rows.append(_checked(row))

@@ -254,6 +254,31 @@ class Catatan(Base):
     waktu: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class Tanda(Base):
+    """A decision on one evaluation flag: accepted ("diterima": the value is right) or sent
+    back to the bidang ("dikembalikan"). A flag with no row is open ("terbuka").
+
+    Flags themselves are computed from the data (kinerja.evaluate), never stored: kode is the
+    flag's stable id (a hash of its record key, check and message), so a decision holds for
+    exactly the numbers it was made on, and a corrected value is a new, open flag.
+    """
+
+    __tablename__ = "tanda"
+    __table_args__ = (UniqueConstraint("instansi_id", "kode"),)
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    instansi_id: Mapped[int] = mapped_column(ForeignKey("instansi.id"))
+    kode: Mapped[str] = mapped_column(String(40))
+    bidang: Mapped[str | None] = mapped_column(String(200))
+    indikator: Mapped[str | None] = mapped_column(Text)
+    tahun: Mapped[int | None] = mapped_column(Integer)
+    periode: Mapped[str | None] = mapped_column(String(20))
+    cek: Mapped[str] = mapped_column(String(40))
+    status: Mapped[str] = mapped_column(String(20))
+    catatan: Mapped[str] = mapped_column(Text)
+    oleh: Mapped[str] = mapped_column(String(200))
+    waktu: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+
+
 class Audit(Base):
     """Append-only log: who did what, when, old and new values (UPDATE/DELETE rejected)."""
 

@@ -3,9 +3,11 @@ records, and reading the audit log."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
@@ -125,6 +127,7 @@ def _transition(
     user: str,
     note: str | None,
     refusal: str,
+    expect: Sequence[int] | None = None,
 ) -> str:
     periode = check_periode(periode)
     check_user(user)
@@ -144,14 +147,43 @@ def _transition(
             raise StoreError(
                 refusal.format(bidang=bidang, periode=periode, tahun=tahun, status=cur)
             )
+        if expect is not None:
+            # The caller judged these records (e.g. found no open flag); a file stored since
+            # then must be judged again before the data is locked.
+            now_ids = sorted(
+                conn.scalars(
+                    select(Rekaman.id).where(
+                        Rekaman.instansi_id == iid,
+                        Rekaman.kini == sa.true(),
+                        Rekaman.bidang == bidang,
+                        Rekaman.tahun == tahun,
+                        Rekaman.periode == periode,
+                    )
+                )
+            )
+            if now_ids != sorted(expect):
+                raise StoreError(
+                    f"Data {bidang} {periode} {tahun} berubah sejak diperiksa (ada kiriman "
+                    "baru); periksa lagi sebelum memverifikasi."
+                )
         set_status(conn, iid, pid, bidang, to, user, note)
     return to
 
 
 def verify(
-    engine: Engine, iid: int, bidang: str, tahun: int, periode: str, *, user: str, note: str | None
+    engine: Engine,
+    iid: int,
+    bidang: str,
+    tahun: int,
+    periode: str,
+    *,
+    user: str,
+    note: str | None,
+    expect: Sequence[int] | None = None,
 ) -> str:
-    """Mark a submitted bidang + round verified; its data is locked from then on."""
+    """Mark a submitted bidang + round verified; its data is locked from then on.
+
+    expect: the current record ids the caller checked; refused if they changed meanwhile."""
     return _transition(
         engine,
         iid,
@@ -164,6 +196,7 @@ def verify(
         note=note,
         refusal="Data {bidang} {periode} {tahun} belum bisa diverifikasi (status: {status}); "
         "hanya data yang sudah dikirim yang dapat diverifikasi.",
+        expect=expect,
     )
 
 
