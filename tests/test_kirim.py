@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from typing import Any
 
+import pandas as pd
 import pytest
 
 from kinerja import capaian, ingest, kirim, store
@@ -127,3 +128,128 @@ def test_stored_name_is_what_the_history_keeps(s: store.Store) -> None:
     send(s, sheet(perin()), "folder/perin.xlsx", stored_name="perin.xlsx")
     send(s, sheet(perin(periode="TW II")), "[x](https://evil.example/v).xlsx")
     assert list(s.history()["nama_file"]) == ["[x](https://evil.example/v).xlsx", "perin.xlsx"]
+
+
+# --- a refused file is listed under what its sheets name ----------------------------------
+
+TITLED = ["Indikator Kinerja", "Satuan", "Target", "Realisasi"]
+WIDE = ["Bidang", "Indikator Kinerja", "Satuan", "Target TW I", "Target TW II", "Realisasi TW I"]
+
+
+@pytest.mark.parametrize(
+    ("rows", "form", "expected"),
+    [
+        (
+            [HEADER, perin("sembilan")],
+            NONE,
+            [("Bidang Perindustrian", 2023, "TW I")],
+        ),
+        (
+            [HEADER, perin("sembilan"), perin(9, "TW II")[:4] + ["TW II", 10, 9]],
+            NONE,
+            [("Bidang Perindustrian", 2023, "TW I"), ("Bidang Perindustrian", 2023, "TW II")],
+        ),
+        (  # the title rows name them; the sheet's bidang wins over the form's
+            [
+                ["DATA KINERJA BIDANG PERINDUSTRIAN"],
+                ["Triwulan III Tahun 2024"],
+                TITLED,
+                ["Jumlah IKM yang dibina", "unit", 10, "sembilan"],
+            ],
+            ingest.Defaults(bidang="Sekretariat"),
+            [("Bidang Perindustrian", 2024, "TW III")],
+        ),
+        (  # nothing in the sheet: the form's values
+            [TITLED, ["Jumlah IKM yang dibina", "unit", 10, "sembilan"]],
+            ingest.Defaults(bidang="Sekretariat", tahun=2022, periode="TW IV"),
+            [("Sekretariat", 2022, "TW IV")],
+        ),
+        (  # a wide table: its columns' periods; a blank bidang under a filled one repeats it
+            [
+                WIDE,
+                ["Sekretariat", "Indeks kepuasan", "nilai", 80, 80, "delapan"],
+                [None, "Persentase laporan tepat waktu", "%", 100, 100, 90],
+            ],
+            ingest.Defaults(tahun=2025),
+            [("Sekretariat", 2025, "TW I"), ("Sekretariat", 2025, "TW II")],
+        ),
+    ],
+)
+def test_sheet_slots_of_a_refused_file(
+    rows: list[list[Any]], form: ingest.Defaults, expected: list[tuple[Any, ...]]
+) -> None:
+    data = f.xlsx(rows)
+    assert not ingest.read(data, defaults=form).valid
+    slots = kirim.sheet_slots(data, "salah.xlsx", form)
+    assert list(slots.columns) == ["bidang", "tahun", "periode"]
+    assert sorted(map(tuple, slots.itertuples(index=False))) == sorted(expected)
+
+
+def test_sheet_slots_of_a_file_that_is_no_spreadsheet_are_the_forms() -> None:
+    form = ingest.Defaults(bidang="Sekretariat", tahun=2023, periode="TW I")
+    slots = kirim.sheet_slots(b"bukan spreadsheet", "a.xlsx", form)
+    assert [tuple(r) for r in slots.itertuples(index=False)] == [("Sekretariat", 2023, "TW I")]
+    nothing = kirim.sheet_slots(b"bukan spreadsheet", "a.xlsx", NONE)
+    assert [tuple(r) for r in nothing.itertuples(index=False)] == [(None, None, None)]
+
+
+def test_a_refused_file_is_found_under_the_labels_its_sheet_names(s: store.Store) -> None:
+    send(s, sheet(perin(9)), "baik.xlsx")
+    before = s.records()
+    rows = [perin("sembilan"), perin(9, "TW II")[:4] + ["TW II", "x", 9]]
+    sent = send(s, sheet(*rows), "salah.xlsx")  # the form says nothing
+    assert sent.outcome.status == "refused" and not sent.result.valid
+    pd.testing.assert_frame_equal(s.records(), before)  # refused all the same
+    row = s.history().iloc[0]
+    assert (row["bidang"], row["tahun"], row["periode"]) == (
+        "Bidang Perindustrian",
+        2023,
+        "TW I, TW II",
+    )
+    for periode in ("TW I", "TW II"):
+        found = s.history(bidang="Bidang Perindustrian", tahun=2023, periode=periode)
+        assert sent.kiriman_id in set(found["id"]), periode
+    assert sent.kiriman_id not in set(s.history(bidang="Sekretariat")["id"])
+    assert sent.kiriman_id not in set(s.history(tahun=2024)["id"])
+    assert s.submission_report(sent.kiriman_id)["formulir"] == {
+        "bidang": None,
+        "tahun": None,
+        "periode": None,
+    }
+
+
+def test_a_refused_file_sent_again_is_told_once_with_its_sheets_labels(s: store.Store) -> None:
+    data = sheet(perin("sembilan"))
+    first = send(s, data)
+    again = send(s, data)
+    assert again.sudah_ada and again.kiriman_id == first.kiriman_id
+    assert len(s.history()) == 1
+
+
+def test_file_slots_of_a_valid_file_are_its_records() -> None:
+    data = sheet(perin(9), perin(9, "TW II"))
+    result = ingest.read(data)
+
+    def never(*args: object) -> pd.DataFrame:
+        raise AssertionError("a valid file is not read again for its labels")
+
+    slots = kirim.file_slots(result, data, NONE, slot_reader=never)
+    assert kirim.slot_text(slots) == ("Bidang Perindustrian", "2023", "TW I, TW II")
+
+
+@pytest.mark.parametrize(
+    ("data", "form"),
+    [
+        (sheet(perin("sembilan")), NONE),
+        (sheet(perin(9), perin(9, "TW II")), NONE),
+        (b"bukan spreadsheet", ingest.Defaults(bidang="Sekretariat")),
+    ],
+)
+def test_read_with_slots_is_the_readers_read_and_the_files_slots(
+    data: bytes, form: ingest.Defaults
+) -> None:
+    settings = capaian.Settings()
+    result, slots = kirim.read_with_slots(data, "a.xlsx", defaults=form, settings=settings)
+    alone = ingest.read(data, filename="a.xlsx", defaults=form, settings=settings)
+    assert result.to_json() == alone.to_json()
+    pd.testing.assert_frame_equal(slots, kirim.file_slots(alone, data, form))

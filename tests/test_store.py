@@ -642,6 +642,9 @@ def test_public_surface() -> None:
         "records", "history", "changes", "verify", "return_", "unverify", "verification",
         "verification_status", "add_note", "notes", "audit", "import_pk", "indicators",
         "update_indicator", "backup", "check", "counts", "close",
+        # evaluation (kinerja.evaluasi reads these): decisions on flags and its inputs
+        "flag_decisions", "decide_flag", "upload_warnings", "deadlines", "pk_all_years",
+        "slot_records", "version",
     }  # fmt: skip
     public = {n for n in vars(store.Store) if not n.startswith("_")} - {"dialect"}
     assert public == surface
@@ -898,3 +901,55 @@ def test_pg_dump_gets_the_password_in_its_environment_not_on_its_command_line(
     ):
         s.backup(tmp_path / "k2.dump")
     s.close()
+
+
+# --- a refused file is listed under the slots it names ----------------------------------------
+
+
+def test_refused_file_is_listed_under_each_slot_its_records_name(db: store.Store) -> None:
+    submit(db, records(1, periodes=("TW I",)))
+    before = db.records()
+    named = pd.DataFrame(
+        [
+            ["Bidang Perindustrian", 2024, "TW I"],
+            ["Bidang Perindustrian", 2024, "TW II"],
+            ["Bidang Perindustrian", None, "TW III"],  # incomplete: labels it, no slot
+        ],
+        columns=["bidang", "tahun", "periode"],
+        dtype=object,
+    )
+    bad = IngestResult(
+        "salah.xlsx",
+        named,
+        Report(errors=[Issue(9, "Target", "Target 'x' bukan angka.", sheet="TW II")]),
+    )
+    assert not bad.valid
+    out = db.submit(bad, data=b"salah", filename="salah.xlsx", user="budi", bidang="Sekretariat")
+    assert out.status == "refused"
+    pd.testing.assert_frame_equal(db.records(), before)
+    row = db.history().iloc[0]
+    assert (row["bidang"], row["tahun"], row["periode"]) == (
+        "Bidang Perindustrian",
+        2024,
+        "TW I, TW II, TW III",
+    )
+    for periode, listed in (("TW I", True), ("TW II", True), ("TW III", False)):
+        found = db.history(bidang="Bidang Perindustrian", tahun=2024, periode=periode)
+        assert (out.kiriman_id in set(found["id"])) is listed, periode
+    assert out.kiriman_id not in set(db.history(bidang="Sekretariat")["id"])
+    report = db.submission_report(out.kiriman_id)
+    assert report["errors"] == [
+        {"row": 9, "column": "Target", "message": "Target 'x' bukan angka.", "sheet": "TW II"}
+    ]
+    assert report["formulir"] == {"bidang": "Sekretariat", "tahun": None, "periode": None}
+    assert db.check() == []
+
+
+def test_locked_refusal_is_listed_under_its_slots(db: store.Store) -> None:
+    submit(db, records(1, periodes=("TW I", "TW II")))
+    db.verify("Bidang Perindustrian", 2024, "TW II", user="kasubag")
+    out = submit(db, records(1, periodes=("TW I", "TW II"), realisasi=80.0), "ulang.xlsx")
+    assert out.status == "refused"
+    for periode in ("TW I", "TW II"):
+        found = db.history(bidang="Bidang Perindustrian", tahun=2024, periode=periode)
+        assert out.kiriman_id in set(found["id"]), periode

@@ -3,11 +3,12 @@
 import streamlit as st
 
 from kinerja import ingest, ui
+from kinerja.ui import data
 
 st.title("Unggah Data Kinerja")
 st.caption(
-    "Unggah lembar isian dari tiap bidang (.xlsx, .xlsm, .xls, .ods; maks. 20 MB per file). "
-    "Setiap file diperiksa; kesalahan ditunjukkan dengan baris dan kolomnya."
+    "Unggah lembar isian dari tiap bidang. Setiap file diperiksa; kesalahan ditunjukkan "
+    "dengan baris dan kolomnya."
 )
 ui.require_database()
 
@@ -21,8 +22,8 @@ if not uploads:
 results = [ui.read_upload(upload, defaults) for upload in uploads]
 
 st.subheader("Hasil pemeriksaan")
-for result in results:
-    ui.show_result(result)
+for upload, result in zip(uploads, results, strict=True):
+    ui.show_result(result, data.upload_slots(upload, defaults))
 
 merged, clashes = ingest.merge(results)
 valid = sum(r.valid for r in results)

@@ -124,8 +124,11 @@ def submit(
     A valid result is accepted unless one of its slots (bidang + round) is verified;
     its records become current and older records of the same slots are superseded
     (changes recorded). An invalid or locked file, or one the database cannot hold, is stored
-    as a refused submission with its report and changes no record. bidang/tahun/periode (the
-    upload form's values) only label a refused file that carries none.
+    as a refused submission with its report and changes no record. An invalid result's
+    records (the reader gives none; kinerja.kirim gives the bidang, tahun and periode its
+    sheets name) only label it: the history lists it under each complete slot among them
+    (refused_labels). bidang/tahun/periode (the upload form's values) label a refused file
+    that carries none.
     """
     user = user.strip() or "anonim"
     check_user(user)
@@ -151,14 +154,12 @@ def submit(
             key=lambda s: (s[1], _periode_key(s[2]), s[0]),
         )
         labels = _Labels(_label([s[0] for s in slots]), slots[0][1], _label([s[2] for s in slots]))
-    elif {"bidang", "tahun", "periode"} <= set(records.columns) and not records.empty:
-        years = {int(str(y)) for y in records["tahun"].dropna().tolist()}
-        labels = _Labels(
-            _label(records["bidang"].dropna().tolist()) or bidang,
-            years.pop() if len(years) == 1 else tahun,
-            _label(records["periode"].dropna().tolist()) or periode,
-        )
+    else:
+        labels = _Labels(*refused_labels(records, bidang, tahun, periode))
+        slots = _named_slots(records)
 
+    # What the upload form said, kept with a refused file (kinerja.kirim tells a repeat by it).
+    form = {"bidang": bidang, "tahun": tahun, "periode": periode}
     base = {
         "instansi_id": iid,
         "nama_file": fit(filename, Kiriman.nama_file),
@@ -172,14 +173,15 @@ def submit(
             instansi.lock(conn, iid)
             if not valid:
                 message = "Berkas ditolak: " + (errors[0]["message"] if errors else "tidak sah.")
-                return _refuse(conn, base, labels, errors, warnings, message)
+                return _refuse(conn, base, labels, slots, errors, warnings, message, form=form)
             return _accept(conn, iid, base, slots, labels, records, errors, warnings)
     except DatabaseRefused as exc:
         # Rolled back; the attempt is kept as a refused file like any other.
         errors.append({"row": None, "column": None, "message": str(exc)})
         with write(engine) as conn:
             instansi.lock(conn, iid)
-            return _refuse(conn, base, labels, errors, warnings, f"Berkas ditolak: {exc}")
+            message = f"Berkas ditolak: {exc}"
+            return _refuse(conn, base, labels, slots, errors, warnings, message, form=form)
 
 
 def _accept(
@@ -210,7 +212,7 @@ def _accept(
             "Minta pemverifikasi membuka verifikasi (dengan alasan) sebelum mengirim ulang."
         )
         errors = [*errors, {"row": None, "column": None, "message": msg}]
-        return _refuse(conn, base, labels, errors, warnings, msg)
+        return _refuse(conn, base, labels, slots, errors, warnings, msg)
 
     kid = conn.execute(
         insert(Kiriman)
@@ -264,10 +266,18 @@ def _refuse(
     conn: Connection,
     base: dict[str, Any],
     labels: _Labels,
+    slots: list[Slot],
     errors: list[dict[str, Any]],
     warnings: list[dict[str, Any]],
     message: str,
+    *,
+    form: dict[str, Any] | None = None,
 ) -> SubmitOutcome:
+    """Keep a refused file; the history finds it under each of slots (else its labels' one).
+    The report keeps the upload form's values as "formulir" when given."""
+    laporan: dict[str, Any] = {"errors": errors, "warnings": warnings, "pesan": message}
+    if form is not None:
+        laporan["formulir"] = form
     kid = conn.execute(
         insert(Kiriman)
         .values(
@@ -278,16 +288,19 @@ def _refuse(
             periode=fit(labels.periode, Kiriman.periode),
             status="refused",
             jumlah_rekaman=0,
-            laporan={"errors": errors, "warnings": warnings, "pesan": message},
+            laporan=laporan,
         )
         .returning(Kiriman.id)
     ).scalar_one()
     iid = base["instansi_id"]
-    p = schema.parse_periode(labels.periode) if labels.periode else None
-    b = labels.bidang
-    if b and labels.tahun and p and fit(b, Cakupan.bidang) == b:
-        pid = putaran(conn, iid, int(labels.tahun), p)
-        conn.execute(insert(Cakupan).values(kiriman_id=kid, putaran_id=pid, bidang=b))
+    if not slots:
+        p = schema.parse_periode(labels.periode) if labels.periode else None
+        if labels.bidang and labels.tahun and p:
+            slots = [(labels.bidang, int(labels.tahun), p)]
+    for b, t, p in slots:
+        if fit(b, Cakupan.bidang) == b:
+            pid = putaran(conn, iid, t, p)
+            conn.execute(insert(Cakupan).values(kiriman_id=kid, putaran_id=pid, bidang=b))
     add_audit(
         conn,
         base["pengguna"],
@@ -486,13 +499,54 @@ def _too_long(records: pd.DataFrame) -> list[dict[str, Any]]:
 
 
 def _issue_json(issue: Any) -> dict[str, Any]:
+    """row, column, message; sheet when the issue names one (a workbook of several), and
+    code when the reader gave one (kinerja.evaluate reads it)."""
     if isinstance(issue, Mapping):
-        return {k: issue.get(k) for k in ("row", "column", "message")}
-    return {
-        "row": getattr(issue, "row", None),
-        "column": getattr(issue, "column", None),
-        "message": getattr(issue, "message", str(issue)),
-    }
+        out = {k: issue.get(k) for k in ("row", "column", "message")}
+        sheet = issue.get("sheet")
+    else:
+        out = {
+            "row": getattr(issue, "row", None),
+            "column": getattr(issue, "column", None),
+            "message": getattr(issue, "message", str(issue)),
+        }
+        sheet = getattr(issue, "sheet", None)
+        code = getattr(issue, "code", None)
+    if isinstance(issue, Mapping):
+        code = issue.get("code")
+    if sheet is not None:
+        out["sheet"] = str(sheet)
+    if code is not None:  # what the evaluation links a warning by (angka_ambigu, ...)
+        out["code"] = str(code)
+    return out
+
+
+def refused_labels(
+    records: pd.DataFrame, bidang: str | None, tahun: int | None, periode: str | None
+) -> tuple[str | None, int | None, str | None]:
+    """The bidang, tahun and periode a refused submission's row shows: those its records
+    name ("A, B" when several; tahun only when there is one), else the given ones."""
+    if not ({"bidang", "tahun", "periode"} <= set(records.columns)) or records.empty:
+        return bidang, tahun, periode
+    years = {int(str(y)) for y in records["tahun"].dropna().tolist()}
+    return (
+        _label(records["bidang"].dropna().tolist()) or bidang,
+        years.pop() if len(years) == 1 else tahun,
+        _label(records["periode"].dropna().tolist()) or periode,
+    )
+
+
+def _named_slots(records: pd.DataFrame) -> list[Slot]:
+    """The complete, well-formed slots an invalid result's records name (for the history)."""
+    if not ({"bidang", "tahun", "periode"} <= set(records.columns)) or records.empty:
+        return []
+    out: set[Slot] = set()
+    for b, t, p in records[["bidang", "tahun", "periode"]].itertuples(index=False):
+        periode = schema.parse_periode(p) if isinstance(p, str) else None
+        tahun = schema.parse_tahun(t) if t is not None and not pd.isna(t) else None
+        if isinstance(b, str) and b.strip() and tahun is not None and periode is not None:
+            out.add((b, tahun, periode))
+    return sorted(out, key=lambda s: (s[1], _periode_key(s[2]), s[0]))
 
 
 def _periode_key(p: str) -> tuple[int, int]:

@@ -78,15 +78,21 @@ def _read(
     source: bytes, /, *, filename: str, defaults: ingest.Defaults, settings: capaian.Settings
 ) -> ingest.IngestResult:
     """ingest.read, cached: the shape kirim.Reader names."""
-    return _read_cached(filename, source, defaults, settings)
+    return _read_cached(filename, source, defaults, settings)[0]
+
+
+def upload_slots(upload: Upload, defaults: ingest.Defaults) -> pd.DataFrame:
+    """The bidang, tahun and periode an uploaded file is about (kirim.file_slots): its
+    records', or what the sheets of a refused file still name; from the same cached read."""
+    return _read_cached(upload.name, upload.data, defaults, capaian_settings())[1]
 
 
 @st.cache_data(show_spinner="Membaca file ...", max_entries=64)
 def _read_cached(
     name: str, data: bytes, defaults: ingest.Defaults, settings: capaian.Settings
-) -> ingest.IngestResult:
+) -> tuple[ingest.IngestResult, pd.DataFrame]:
     # Keyed on everything the read depends on: a settings change reads the file again.
-    return ingest.read(data, filename=name, defaults=defaults, settings=settings)
+    return kirim.read_with_slots(data, name, defaults=defaults, settings=settings)
 
 
 @guarded
@@ -96,6 +102,11 @@ def save(uploads: list[Upload], defaults: ingest.Defaults) -> None:
     for the same slots not stored again. The outcomes are shown after the rerun."""
     s = store()
     settings = capaian_settings()
+
+    def slots(data: bytes, filename: str, form: ingest.Defaults) -> pd.DataFrame:
+        """What kirim stores a refused file under: from the cached read, not a new one."""
+        return _read_cached(filename, data, form, settings)[1]
+
     outcomes: list[state.Simpan] = []
     keys: list[str] = []
     for upload in uploads:
@@ -108,6 +119,7 @@ def save(uploads: list[Upload], defaults: ingest.Defaults) -> None:
                 user=state.user(),
                 settings=settings,
                 reader=_read,
+                slot_reader=slots,
             )
         except StoreError as exc:
             outcomes.append(state.Simpan(upload.name, "ditolak", str(exc)))
@@ -179,3 +191,42 @@ def current_records(pilihan: ingest.Defaults) -> pd.DataFrame:
 @guarded
 def history(pilihan: ingest.Defaults) -> pd.DataFrame:
     return store().history(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+
+
+@guarded
+def submission_report(kiriman_id: int) -> dict[str, Any]:
+    """The report stored with a submission: {"errors", "warnings", ...}, each issue with
+    row, column, message (and sheet when the file had several)."""
+    return store().submission_report(kiriman_id)
+
+
+@guarded
+def submission_changes(kiriman_id: int) -> pd.DataFrame:
+    """The target/realisasi values a submission changed against the one(s) it replaced."""
+    return store().changes(kiriman_id)
+
+
+@guarded
+def submission_records(kiriman_id: int) -> pd.DataFrame:
+    return store().records(kiriman_id=kiriman_id)
+
+
+def submission_file(kiriman_id: int) -> bytes:
+    """The original bytes of a submission, read when its download is clicked (outside the
+    page's run, where no guard can draw: a StoreError there fails that download only)."""
+    return store().submission_file(kiriman_id)[1]
+
+
+@guarded
+def notes_for(records: pd.DataFrame) -> pd.DataFrame:
+    """The notes (catatan) on these records: a note follows its record's key (bidang,
+    indikator, tahun, periode), so later versions of a record show it too. Oldest first."""
+    cols = ["bidang", "indikator", "tahun", "periode"]
+    if records.empty:
+        return pd.DataFrame(columns=[*cols, "isi", "oleh", "waktu"])
+    years = records["tahun"].dropna().unique()
+    found = store().notes(tahun=int(years[0]) if len(years) == 1 else None)
+    if found.empty:
+        return found
+    keys = records[cols].drop_duplicates().astype({"tahun": "int64"})
+    return found.astype({"tahun": "int64"}).merge(keys, on=cols).sort_values("id")

@@ -6,11 +6,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kinerja import export, ingest, schema
+from kinerja import export, ingest, schema, workbook
+from kinerja.angka import format_angka
 from kinerja.ui import state
-from kinerja.ui.data import Upload, settings
+from kinerja.ui.data import Upload, settings, submission_file
+from kinerja.ui.markup import escape
+from kinerja.ui.tables import STATUS_LABELS
 
 ACCEPTED_TYPES = ["xlsx", "xlsm", "xls", "ods"]
+_MB = 1024 * 1024  # Streamlit's upload megabyte, and the reader's
 _FROM_SHEET = "(sesuai lembar)"
 
 
@@ -50,15 +54,64 @@ def history_filters() -> ingest.Defaults:
     return _bidang_tahun_periode(state.RIWAYAT, "Semua", "semua")
 
 
+def upload_limit_mb() -> int:
+    """The largest file taken, in MB: the smaller of the server's upload limit
+    (server.maxUploadSize) and the reader's (workbook.MAX_FILE_BYTES)."""
+    server = int(st.get_option("server.maxUploadSize"))
+    return max(1, min(server, workbook.MAX_FILE_BYTES // _MB))
+
+
+def upload_rules() -> str:
+    """What the uploader takes, in Indonesian (Streamlit's own uploader text is English)."""
+    jenis = ", ".join(f".{t}" for t in ACCEPTED_TYPES)
+    return (
+        f"Jenis berkas: {jenis}. Paling besar {upload_limit_mb()} MB per berkas dan "
+        f"{format_angka(workbook.MAX_ROWS)} baris per lembar; beberapa berkas boleh "
+        "dipilih sekaligus."
+    )
+
+
 def upload_files() -> list[Upload]:
-    """The uploader: the files chosen, in order (none: [])."""
+    """The uploader with its rules beside it: the files chosen, in order (none: [])."""
+    limit = upload_limit_mb()
     files = st.file_uploader(
         "Unggah lembar data kinerja",
         type=ACCEPTED_TYPES,
         accept_multiple_files=True,
         key=state.UNGGAHAN,
+        max_upload_size=limit,
+        help=upload_rules(),
     )
+    st.caption(upload_rules())
     return [Upload(f.name, f.getvalue()) for f in files or []]
+
+
+def pick_submission(history: pd.DataFrame) -> pd.Series:
+    """Choose one submission of the history (newest first; the newest by default)."""
+    rows = {int(r["id"]): r for _, r in history.iterrows()}
+
+    def label(kid: int) -> str:
+        r = rows[kid]
+        status = STATUS_LABELS.get(str(r["status"]), str(r["status"]))
+        return f"#{kid} · {r['nama_file']} · {status}"
+
+    kid = st.selectbox(
+        "Lihat rincian kiriman", list(rows), format_func=label, key=state.KIRIMAN_DIPILIH
+    )
+    return rows[int(kid) if kid is not None else next(iter(rows))]
+
+
+def download_original(kiriman: pd.Series) -> None:
+    """The submission's own file, as it was sent (its bytes read on click)."""
+    kid = int(kiriman["id"])
+    name = str(kiriman["nama_file"])
+    st.download_button(
+        f"Unduh berkas asli ({escape(name)})",
+        data=lambda: submission_file(kid),
+        file_name=name,
+        mime="application/octet-stream",
+        key=f"{state.UNDUH_ASLI}_{kid}",
+    )
 
 
 def user_name() -> str:
