@@ -2,10 +2,14 @@
 
 import streamlit as st
 
+from kinerja.ui import cards
+
 st.set_page_config(page_title="Kinerja", page_icon=":bar_chart:", layout="wide")
 
 PAGES = [
-    st.Page("views/beranda.py", title="Beranda", icon=":material/home:", default=True),
+    # url_path "": the default page is served at "/" only, and so reserves no other address
+    # (else /beranda could not get the page for unknown addresses below).
+    st.Page("views/beranda.py", title="Beranda", icon=":material/home:", default=True, url_path=""),
     st.Page(
         "views/unggah.py",
         title="Unggah Data",
@@ -18,6 +22,30 @@ PAGES = [
         icon=":material/history:",
         url_path="riwayat",
     ),
+    st.Page(
+        "views/analisis.py",
+        title="Analisis Kinerja",
+        icon=":material/monitoring:",
+        url_path="analisis",
+    ),
+    st.Page(
+        "views/evaluasi.py",
+        title="Evaluasi & Verifikasi",
+        icon=":material/fact_check:",
+        url_path="evaluasi",
+    ),
 ]
+
+# An address no page has gets the Indonesian page, not Streamlit's English dialog (see cards).
+missing = cards.unknown_path(page.url_path for page in PAGES)
+if missing:
+    PAGES.append(
+        st.Page(
+            cards.not_found_page(missing, home=PAGES[0]),
+            title=cards.NOT_FOUND_TITLE,
+            url_path=missing,
+            visibility="hidden",
+        )
+    )
 
 st.navigation(PAGES).run()

@@ -1,11 +1,12 @@
-"""Capaian (achievement, %), predikat, yearly aggregation and budget efficiency (vectorised)."""
+"""Capaian (achievement, %), predikat, yearly aggregation and budget efficiency (vectorised),
+and the formula behind each capaian in words (rumus, dasar)."""
 
 from __future__ import annotations
 
 import math
 import numbers
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from decimal import ROUND_CEILING, ROUND_FLOOR, Decimal
 from fractions import Fraction
 from typing import Any, TypeAlias
@@ -14,7 +15,7 @@ import numpy as np
 import numpy.typing as npt
 import pandas as pd
 
-from kinerja.angka import format_angka
+from kinerja.angka import TANDA_KOSONG, format_angka
 from kinerja.schema import AGREGASI, PERIODE, PERIODE_AKHIR_BULAN, TRIWULAN
 
 Nilai: TypeAlias = pd.Series | npt.ArrayLike
@@ -811,3 +812,168 @@ def efisiensi(
             "kategori": pd.Series(kategori, index=index, dtype=object),
         }
     )
+
+
+# --- the formula behind a capaian, in words -----------------------------------------------
+
+
+def angka_rumus(x: float | None) -> str:
+    """A number as a formula shows it: Indonesian notation (thousands dot, decimal comma) with
+    every decimal it was written with, up to 15 significant digits, so 0,7281 stays 0,7281 and
+    a sum's float noise (0,30000000000000004) shows 0,3; "–" when missing or infinite."""
+    if x is None or not math.isfinite(float(x)):
+        return TANDA_KOSONG
+    x = float(x)
+    if x == 0:
+        return "0"
+    teks = f"{x:.15g}"  # %g drops trailing zeros
+    if "e" in teks:  # beyond 1e15 or below 1e-4: let Decimal spell it out
+        d = Decimal(teks).normalize()
+        exponent = d.as_tuple().exponent
+        return format_angka(d, max(0, -exponent) if isinstance(exponent, int) else 0)
+    tanda, teks = ("-", teks[1:]) if teks.startswith("-") else ("", teks)
+    bulat, _, pecahan = teks.partition(".")
+    return tanda + f"{int(bulat):,}".replace(",", ".") + ("," + pecahan if pecahan else "")
+
+
+def teks_tampil(nilai: Nilai) -> list[str]:
+    """Capaian as shown (capaian_tampil's 2-decimal values) as text: format_angka(x, 2) per
+    value ("989,46", "–" where empty), fast for whole cents; any other value goes through
+    format_angka itself."""
+    x = _float(nilai)
+    with np.errstate(invalid="ignore", over="ignore"):
+        sen = np.rint(x * 100)
+        cepat = (np.abs(x) < 1e12) & (np.abs(x * 100 - sen) <= 1e-6)
+    out = []
+    for v, c, ok in zip(x.tolist(), sen.tolist(), cepat.tolist(), strict=True):
+        if not ok:
+            out.append(format_angka(v, 2))
+            continue
+        bulat, pecahan = divmod(abs(int(c)), 100)
+        tanda = "-" if c < 0 else ""
+        out.append(f"{tanda}{bulat:,}".replace(",", ".") + f",{pecahan:02d}")
+    return out
+
+
+def _suku(x: float) -> str:
+    """A term inside a formula: a negative number in parentheses, "2 x 10 - (-5)"."""
+    teks = angka_rumus(x)
+    return f"({teks})" if x < 0 else teks
+
+
+def _rumus_teks(
+    target: Nilai, realisasi: Nilai, arah: Nilai | str, settings: Settings
+) -> np.ndarray:
+    """rumus_series' texts as an object array (see there)."""
+    t, r, capaian, catatan, kode = _hitung(target, realisasi, arah, settings)
+    shown = _tampil_dari_hitung(t, r, capaian, kode, settings)
+    cap = settings.batas_capaian
+    dibatasi = np.zeros(len(t), dtype=bool)
+    mentah = shown
+    if cap is not None:
+        # The same rules without the cap: the value the cap replaced (_hitung caps last).
+        bebas = replace(settings, batas_capaian=None)
+        t0, r0, nilai0, _, kode0 = _hitung(t, r, _arah(arah, len(t)), bebas)
+        with np.errstate(invalid="ignore"):
+            dibatasi = nilai0 > cap
+        mentah = _tampil_dari_hitung(t0, r0, nilai0, kode0, bebas)
+
+    teks_shown = teks_tampil(shown)
+    teks_mentah = teks_tampil(mentah) if cap is not None else teks_shown
+    out = np.empty(len(t), dtype=object)
+    for i in range(len(t)):
+        if math.isnan(capaian[i]):
+            out[i] = catatan[i]
+            continue
+        hasil = teks_shown[i]
+        # Before a cap, the value the rules gave; otherwise that is the value shown.
+        nilai = teks_mentah[i] if dibatasi[i] else hasil
+        k = int(kode[i])
+        ti, ri = float(t[i]), float(r[i])
+        if k == _NAIK:
+            teks = f"{_suku(ri)} / {_suku(ti)} x 100 = {nilai}"
+        elif k == _SELISIH:
+            teks = f"(2 x {_suku(ti)} - {_suku(ri)}) / {_suku(ti)} x 100 = {nilai}"
+        elif k == _RASIO:
+            teks = f"{_suku(ti)} / {_suku(ri)} x 100 = {nilai}"
+        elif ti == 0:
+            teks = f"target 0 dan realisasi {angka_rumus(ri)} (arah turun): capaian {nilai}"
+        else:
+            # selisih below 0, shown with its exact value before the floor
+            (tn, td), (rn, rd) = _desimal(ti), _desimal(ri)
+            sen = _setengah_naik(100 * 100 * (2 * tn * rd - rn * td), tn * rd)
+            negatif = format_angka(Decimal(sen).scaleb(-2), 2)
+            teks = (
+                f"(2 x {_suku(ti)} - {_suku(ri)}) / {_suku(ti)} x 100 = {negatif}; "
+                f"realisasi lebih dari dua kali target: capaian {hasil}"
+            )
+        if dibatasi[i]:
+            teks += f"; melebihi batas capaian {angka_rumus(cap)}%: capaian {hasil}"
+        out[i] = teks
+    return out
+
+
+def rumus_series(frame: pd.DataFrame, settings: Settings = SETTINGS_BAWAAN) -> pd.Series:
+    """The formula behind each row's capaian, with its numbers, as text (str per row).
+
+    frame needs target and realisasi; arah defaults to naik. naik "36.610 / 3.700 x 100 =
+    989,46"; turun selisih "(2 x 4 - 3,95) / 4 x 100 = 101,25"; turun rasio "4 / 3,95 x 100 =
+    101,27". Inputs are shown as written (angka_rumus); the result is capaian_tampil's value
+    with two decimals, and a row with a capaian always ends with it: a floor at 0 or the cap
+    say so before it ("...; melebihi batas capaian 120%: capaian 120,00"). A row without a
+    capaian is compute_capaian's reason in words ("target 0: capaian tidak dapat dihitung",
+    "realisasi belum dilaporkan").
+    """
+    arah: Nilai | str = frame["arah"] if "arah" in frame.columns else "naik"
+    teks = _rumus_teks(frame["target"], frame["realisasi"], arah, settings)
+    return pd.Series(teks, index=frame.index, dtype=object, name="rumus")
+
+
+def rumus(
+    target: float | None,
+    realisasi: float | None,
+    arah: str | None = "naik",
+    settings: Settings = SETTINGS_BAWAAN,
+) -> str:
+    """The formula behind one capaian with its numbers, as rumus_series writes it."""
+    t = np.nan if target is None else target
+    r = np.nan if realisasi is None else realisasi
+    return str(_rumus_teks([t], [r], np.array([arah], dtype=object), settings)[0])
+
+
+def dasar(
+    periode_dasar: str | None, agregasi: str | None = None, periode: str | None = None
+) -> str:
+    """What a capaian rests on, in words.
+
+    One record (periode given): "realisasi s.d. TW II / target s.d. TW II" (quarterly figures
+    are cumulative), or for an indicator summed or averaged over the year (agregasi jumlah,
+    rata-rata) that period's own figures, "realisasi TW II / target TW II"; "Tahunan":
+    "realisasi Tahunan / target tahunan". A year from aggregate_tahunan (periode None), from
+    its periode_dasar and agregasi (missing: akhir): "realisasi akhir TW IV / target TW IV",
+    "jumlah realisasi TW I–TW IV / jumlah target TW I–TW IV", "rata-rata realisasi ... /
+    rata-rata target ...", or the Tahunan text when a Tahunan record is the year. "–" when
+    periode_dasar is missing.
+    """
+    if periode is not None and periode not in PERIODE:
+        raise ValueError(f"periode tidak dikenal: {periode!r}")
+    metode = "akhir"
+    if isinstance(agregasi, str) and agregasi.strip():
+        kunci = agregasi.strip().lower()
+        if kunci not in _ALIAS_AGREGASI:
+            raise ValueError(
+                f"agregasi tidak dikenal: {agregasi!r} (pilihan: {', '.join(AGREGASI)})"
+            )
+        metode = _ALIAS_AGREGASI[kunci]
+    dasar_periode = periode or periode_dasar
+    if not isinstance(dasar_periode, str) or not dasar_periode:
+        return TANDA_KOSONG
+    if dasar_periode == "Tahunan":
+        return "realisasi Tahunan / target tahunan"
+    if periode is not None:
+        if metode == "akhir":
+            return f"realisasi s.d. {periode} / target s.d. {periode}"
+        return f"realisasi {periode} / target {periode}"
+    if metode == "akhir":
+        return f"realisasi akhir {dasar_periode} / target {dasar_periode}"
+    return f"{metode} realisasi {dasar_periode} / {metode} target {dasar_periode}"

@@ -13,6 +13,8 @@ RIWAYAT = "riwayat"
 PENGGUNA = "nama_pengguna"
 UNGGAHAN = "unggahan"
 UNDUH_GABUNGAN = "unduh_gabungan"
+KIRIMAN_DIPILIH = "kiriman_dipilih"
+UNDUH_ASLI = "unduh_asli"
 # Values the screens keep.
 _HASIL_SIMPAN = "hasil_simpan"
 _SUDAH_SIMPAN = "berkas_tersimpan"
@@ -51,3 +53,21 @@ def all_saved(keys: list[str]) -> bool:
     """True when this tab already stored every one of these keys."""
     done = st.session_state.get(_SUDAH_SIMPAN, set())
     return bool(keys) and all(k in done for k in keys)
+
+
+# --- the analysis and evaluation screens ----------------------------------------------------
+
+ANALISIS = "analisis"  # prefix of the analysis filters' keys
+EVALUASI = "evaluasi"  # prefix of the evaluation screen's keys
+_PEMBERITAHUAN = "pemberitahuan"
+
+
+def remember_notice(kind: str, text: str) -> None:
+    """A message to show after the rerun an action triggers ("success" or "error")."""
+    st.session_state[_PEMBERITAHUAN] = (kind, text)
+
+
+def pop_notice() -> tuple[str, str] | None:
+    """The message remembered by the last action, once."""
+    notice = st.session_state.pop(_PEMBERITAHUAN, None)
+    return (str(notice[0]), str(notice[1])) if notice else None

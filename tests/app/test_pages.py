@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import tomllib
 from pathlib import Path
 
 import pandas as pd
@@ -12,7 +13,8 @@ import sqlalchemy as sa
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kinerja import store, ui
+from kinerja import store, ui, workbook
+from kinerja.ui import cards
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -20,7 +22,7 @@ HEADER = ["Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target",
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 UNREACHABLE_DB = "postgresql+psycopg://x:y@127.0.0.1:9/none"
 DATABASE_DOWN = "Basis data tidak dapat dihubungi"
-PAGES = ["beranda.py", "unggah.py", "riwayat.py"]
+PAGES = ["beranda.py", "unggah.py", "riwayat.py", "analisis.py", "evaluasi.py"]
 
 
 @pytest.fixture(autouse=True)
@@ -46,6 +48,12 @@ def shown(markdown: str) -> str:
 
 def texts(at: AppTest, *kinds: str) -> str:
     return " ".join(shown(e.value) for kind in kinds for e in getattr(at, kind))
+
+
+def records_shown(at: AppTest) -> pd.DataFrame:
+    """The one records table on the page (the table with capaian)."""
+    (table,) = [d.value for d in at.dataframe if "Capaian (%)" in d.value.columns]
+    return table
 
 
 @pytest.mark.parametrize("page", PAGES)
@@ -133,7 +141,7 @@ def test_upload_reports_each_file_merges_and_stores() -> None:
     history = again.dataframe[0].value
     assert set(history["File"]) == {"baik.xlsx", "salah.xlsx"}
     assert set(history["Status"]) == {"diterima", "ditolak"}
-    current = again.dataframe[1].value
+    current = records_shown(again)
     assert len(current) == 2
 
 
@@ -165,7 +173,7 @@ def test_records_say_what_capaian_means() -> None:
     # stored and read back (no melampaui_target column there): the same on the history page
     at.button[0].click().run()
     assert not at.exception
-    current = app("riwayat.py").run().dataframe[1].value
+    current = records_shown(app("riwayat.py").run())
     shared = [c for c in table.columns if c in current.columns]
     assert {"Capaian (%)", "Melampaui Target", "Keterangan Capaian"} <= set(shared)
     pd.testing.assert_frame_equal(
@@ -288,3 +296,91 @@ def test_large_sheet_shows_the_first_rows_and_says_so() -> None:
     assert "1204 data" in captions
     assert "Menampilkan 1.000 dari 1.204 data." in captions
     assert all(len(d.value) <= 1000 for d in at.dataframe)
+
+
+# --- Streamlit's own chrome: the config, and the page for an unknown address -----------------
+
+
+def test_streamlit_config_holds_only_options_this_streamlit_has() -> None:
+    with (ROOT / ".streamlit" / "config.toml").open("rb") as fh:
+        config = tomllib.load(fh)
+    for section, options in config.items():
+        for name in options:
+            st.get_option(f"{section}.{name}")  # an option this version lacks raises
+    # No developer menu and no "Made with Streamlit" line: the menu holds only what the app
+    # adds through st.set_page_config(menu_items=...), and it adds nothing.
+    assert config["client"]["toolbarMode"] == "minimal"
+    # The server takes no file the reader would refuse for its size.
+    assert config["server"]["maxUploadSize"] * 2**20 <= workbook.MAX_FILE_BYTES
+
+
+@pytest.mark.parametrize(
+    ("url", "base", "path"),
+    [
+        ("http://localhost:8501/tidak-ada", "", "tidak-ada"),
+        ("http://localhost:8501/tidak-ada/", "", "tidak-ada"),
+        ("http://localhost:8501/tidak%20ada", "", "tidak ada"),
+        ("http://localhost:8501", "", ""),
+        ("https://dinas.example/kinerja/riwayat", "kinerja", "riwayat"),
+        ("https://dinas.example/kinerja/", "/kinerja/", ""),
+        ("http://localhost:8501/a/b", "", "a/b"),
+        (None, "", ""),
+    ],
+)
+def test_the_address_asked_for(url: str | None, base: str, path: str) -> None:
+    assert cards.requested_path(url, base) == path
+
+
+def at_address(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
+    """st.context.url as a browser at http://localhost:8501/<path> gives it."""
+    url = f"http://localhost:8501/{path}"
+    monkeypatch.setattr(type(st.context), "url", property(lambda self: url))
+
+
+@pytest.mark.parametrize(
+    ("path", "unknown"),
+    [
+        ("tidak-ada", "tidak-ada"),
+        ("beranda", "beranda"),  # the default page lives at "/" only
+        ("Unggah", "Unggah"),  # Streamlit matches url_path case-sensitively
+        ("unggah", None),
+        ("riwayat", None),
+        ("", None),
+        ("a/b", None),  # nested: Streamlit's frontend does not load there at all
+    ],
+)
+def test_which_addresses_get_the_page_for_unknown_ones(
+    monkeypatch: pytest.MonkeyPatch, path: str, unknown: str | None
+) -> None:
+    at_address(monkeypatch, path)
+    assert cards.unknown_path(["", "unggah", "riwayat"]) == unknown
+    # The router registers that page beside the others without a clash, on every address.
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "Pengumpulan Data Kinerja"  # AppTest opens the default page
+
+
+def not_found_app() -> None:
+    """A navigation whose default page is the one for an unknown address (AppTest cannot
+    open a page by its address)."""
+    import streamlit as st
+
+    from kinerja.ui import cards
+
+    beranda = st.Page(lambda: st.title("Beranda"), title="Beranda", url_path="beranda")
+    hilang = cards.not_found_page("[tautan](https://evil.example) **x**", home=beranda)
+    st.navigation([st.Page(hilang, title="Hilang", url_path="hilang", default=True), beranda]).run()
+
+
+def test_the_page_for_an_unknown_address_is_indonesian() -> None:
+    at = AppTest.from_function(not_found_app, default_timeout=30).run()
+    assert not at.exception
+    assert at.title[0].value == "Halaman tidak ditemukan"
+    (warning,) = at.warning
+    assert "](" not in warning.value and "**x" not in warning.value
+    assert shown(warning.value) == (
+        "Alamat /[tautan](https://evil.example) **x** tidak ada di aplikasi ini. Periksa "
+        "tautannya, atau pilih halaman di menu samping."
+    )
+    links = at.get("page_link")
+    assert [link.proto.label for link in links] == ["Kembali ke Beranda"]
