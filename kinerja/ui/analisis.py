@@ -292,8 +292,18 @@ def table(version: int, p: Pilihan, v: pd.DataFrame) -> None:
         key=f"{_K}_tabel",
     )
     rows = list(getattr(getattr(event, "selection", None), "rows", []) or [])
-    formula(v, rows[0] if rows else None)
-    c1, c2, _ = st.columns([1, 1, 3])
+    # The same choice without the grid (keyboard, screen readers): a select box.
+    labels = [f"{i} ({b})" for i, b in zip(v["indikator"], v["bidang"], strict=True)]
+    picked = st.selectbox(
+        "Lihat rumus capaian",
+        range(len(v)),
+        index=None,
+        format_func=labels.__getitem__,
+        placeholder="Pilih indikator, atau pilih satu baris tabel",
+        key=f"{_K}_rumus",
+    )
+    formula(v, rows[0] if rows else picked)
+    c1, c2, _ = st.columns([2, 2, 3])
     name = f"analisis-kinerja-{p.tahun}-{p.periode}".replace(" ", "-").replace("(", "")
     name = name.replace(")", "").lower()
     c1.download_button(
@@ -322,7 +332,10 @@ def _max(values: pd.Series) -> float:
 def formula(v: pd.DataFrame, row: int | None) -> None:
     """The formula behind the chosen row's capaian, with its numbers and what it rests on."""
     if row is None or row >= len(v):
-        st.caption("Pilih satu baris tabel untuk melihat rumus capaiannya dengan angkanya.")
+        st.caption(
+            "Pilih satu baris tabel (atau indikatornya di atas) untuk melihat rumus "
+            "capaiannya dengan angkanya."
+        )
         return
     r = v.iloc[row]
     lines = [

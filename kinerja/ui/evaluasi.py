@@ -273,7 +273,7 @@ def flag_groups(found: pd.DataFrame, recs: pd.DataFrame, settings_: capaian.Sett
 
 def flag_card(flag: Mapping[Any, Any], recs: pd.DataFrame, settings_: capaian.Settings) -> None:
     status = str(flag["status"])
-    with st.container(border=True):
+    with st.container(border=True, key=f"{state.EVALUASI}_kartu_{flag['id']}"):
         icon = _IKON.get(status, _IKON_KEMBALI)
         st.markdown(
             f"{icon} **{escape(CHECKS.get(str(flag['check']), flag['check']))}** · "

@@ -131,6 +131,14 @@ def test_each_chart_tab_renders(demo_url: str, tab: str) -> None:
 def test_the_formula_of_a_chosen_row_and_the_downloads(demo_url: str) -> None:
     at = app("analisis.py").run()
     assert "Pilih satu baris tabel" in text(at)
+    at.selectbox(key=f"{state.ANALISIS}_periode").set_value("TW II").run()
+    box = at.selectbox(key=f"{state.ANALISIS}_rumus")
+    (row,) = [i for i, label in enumerate(box.options) if label.startswith(JAMSOSTEK)]
+    box.set_value(row).run()
+    assert not at.exception
+    shown = " ".join(i.value for i in at.info)
+    assert "Rumus: **36.610 / 3.700 x 100 = 989,46**" in shown.replace("\\", "")
+    assert "realisasi s.d. TW II / target s.d. TW II" in shown.replace("\\", "")
     assert {b.proto.label for b in at.get("download_button")} >= {
         "Unduh tabel (.xlsx)",
         "Unduh tabel (.csv)",
