@@ -44,8 +44,9 @@ def _judged(version: int, jam: str) -> pd.DataFrame:
     return evaluasi.flags(store())
 
 
-@st.cache_data(show_spinner=False, max_entries=4)
+@st.cache_resource(show_spinner=False, max_entries=2)
 def _records(version: int) -> pd.DataFrame:
+    # Shared and never modified (cache_data would copy every record on every rerun).
     del version
     return store().records()
 
