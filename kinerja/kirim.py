@@ -5,14 +5,14 @@ from __future__ import annotations
 
 import hashlib
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Protocol
 
 import numpy as np
 import pandas as pd
 
-from kinerja import capaian, ingest, schema, workbook
+from kinerja import bidang, capaian, ingest, schema, workbook
 from kinerja.store import Store, SubmitOutcome
 from kinerja.store.submissions import refused_labels
 
@@ -93,6 +93,10 @@ def kirim(
       message and labels, from the same form values.
     The result then says so (``sudah_ada``) with that submission's id.
 
+    Where the agency's settings list its bidang, every record's bidang must be one of them
+    (the reader refuses another, naming its cell or the form; kinerja.bidang.match), and is
+    stored in the agency's spelling; so is the form's bidang (for_agency).
+
     A refused file is stored with the bidang, tahun and periode its sheets still name, so
     the history lists it under them; it is refused all the same (the store never accepts an
     invalid read). Without ``reader`` the file is opened once for both (read_with_slots);
@@ -100,6 +104,7 @@ def kirim(
     """
     if settings is None:
         settings = store.capaian_settings(instansi_id)
+    defaults = for_agency(defaults, store.settings(instansi_id).get("bidang") or ())
     slots: pd.DataFrame | None = None
     if reader is None:
         result, slots = read_with_slots(data, filename, defaults=defaults, settings=settings)
@@ -109,7 +114,7 @@ def kirim(
     if not _readable(result):
         if slots is None:
             slots = file_slots(result, data, defaults, slot_reader=slot_reader)
-        refused = _Refused(result.report, slots)
+        refused = _Refused(result.report, _agency_spelling(slots, defaults.daftar_bidang))
     digest = hashlib.sha256(data).hexdigest()
     found = _tersimpan(store, result, refused, digest, defaults, instansi_id)
     if found is not None:
@@ -125,6 +130,29 @@ def kirim(
         periode=defaults.periode,
     )
     return KirimResult(result, outcome)
+
+
+def for_agency(defaults: ingest.Defaults, daftar: Sequence[str]) -> ingest.Defaults:
+    """The form's values with the agency's bidang list (``daftar``, the "bidang" setting):
+    the form's bidang in the agency's spelling when it matches one (kinerja.bidang.match),
+    as written when not (the reader refuses it where it is used). An empty list checks
+    nothing."""
+    names = tuple(str(d) for d in daftar)
+    form = defaults.bidang
+    if names and form is not None:
+        form = bidang.match(form, names) or form
+    return replace(defaults, bidang=form, daftar_bidang=names)
+
+
+def _agency_spelling(slots: pd.DataFrame, daftar: tuple[str, ...]) -> pd.DataFrame:
+    """The slots with each bidang the agency lists in its spelling (a refused file's labels)."""
+    if not daftar or slots.empty:
+        return slots
+    out = slots.copy()  # the app's slots come from its cache: never changed in place
+    out["bidang"] = [
+        (bidang.match(b, daftar) or b) if isinstance(b, str) else b for b in out["bidang"]
+    ]
+    return out
 
 
 @dataclass(frozen=True)

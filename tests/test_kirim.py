@@ -253,3 +253,99 @@ def test_read_with_slots_is_the_readers_read_and_the_files_slots(
     alone = ingest.read(data, filename="a.xlsx", defaults=form, settings=settings)
     assert result.to_json() == alone.to_json()
     pd.testing.assert_frame_equal(slots, kirim.file_slots(alone, data, form))
+
+
+# --- the agency's bidang list ------------------------------------------------------------
+
+DAFTAR = ["Sekretariat", "Bidang Perindustrian", "Bidang Hubungan Industrial"]
+PERIN = "Bidang Perindustrian"
+MAKSUD = "maksud Anda Bidang Perindustrian?"
+
+
+def ikm(b: str | None, realisasi: Any = 9) -> list[Any]:
+    return [b, "Jumlah IKM yang dibina", "unit", 2023, "TW I", 10, realisasi]
+
+
+@pytest.fixture
+def agency(s: store.Store) -> store.Store:
+    s.set_settings({"bidang": DAFTAR}, user="admin")
+    return s
+
+
+@pytest.mark.parametrize(
+    ("cell", "form", "stored", "said"),
+    [
+        pytest.param(PERIN, None, PERIN, None, id="exact"),
+        pytest.param("  BIDANG   perindustrian ", None, PERIN, None, id="case and spaces"),
+        pytest.param("perindustrian", None, PERIN, None, id="without Bidang"),
+        pytest.param(None, "bidang PERINDUSTRIAN", PERIN, None, id="form variant"),
+        pytest.param("Sekretariat", "Bidang Fiktif", "Sekretariat", None, id="sheet over form"),
+        pytest.param("Bidang Perindustrin", None, None, f"(sel A2) {{}}; {MAKSUD}", id="typo"),
+        pytest.param("Bidang Fiktif", None, None, "(sel A2) {}; bidang yang terdaftar: "
+                     "Sekretariat, Bidang Perindustrian, Bidang Hubungan Industrial.",
+                     id="unknown"),
+        pytest.param(None, "Bidang Perindustrin", None, f"(formulir unggah) {{}}; {MAKSUD}",
+                     id="form typo"),
+        pytest.param(None, "Bidang Fiktif", None, "(formulir unggah) {}; bidang yang",
+                     id="form unknown"),
+    ],
+)  # fmt: skip
+def test_every_bidang_is_one_of_the_agencys(
+    agency: store.Store, cell: str | None, form: str | None, stored: str | None, said: str | None
+) -> None:
+    rows = [ikm(cell)] if cell else [ikm(None)[1:]]
+    data = sheet(*rows, header=HEADER if cell else HEADER[1:])
+    sent = send(agency, data, defaults=ingest.Defaults(bidang=form))
+    if stored is not None:
+        assert sent.accepted, sent.result.report.errors
+        assert list(agency.records()["bidang"]) == [stored]  # the agency's spelling
+        return
+    # Refused, and kept with its report like every refused file; nothing new is stored.
+    assert sent.outcome.status == "refused" and agency.records().empty
+    [error] = sent.result.report.errors
+    written = cell or form
+    assert error.column == "Bidang" and error.row == (2 if cell else None)
+    assert error.message.startswith(f"Bidang '{written}' ")
+    assert said is not None
+    assert said.format("tidak ada dalam daftar bidang instansi") in error.message
+    assert (MAKSUD in error.message) == ("Perindustrin" in str(written))
+    assert sent.message == f"Berkas ditolak: {error.message}"
+    report = agency.submission_report(sent.kiriman_id)
+    assert [e["message"] for e in report["errors"]] == [error.message]
+    assert list(agency.history()["status"]) == ["refused"]
+
+
+def test_without_a_bidang_list_any_bidang_is_stored_as_written(s: store.Store) -> None:
+    s.set_settings({"bidang": []}, user="admin")
+    sent = send(s, sheet(ikm("Bidang Fiktif")), defaults=ingest.Defaults(bidang="Bidang Lain"))
+    assert sent.accepted
+    assert list(s.records()["bidang"]) == ["Bidang Fiktif"]
+
+
+def test_a_refused_file_is_labelled_with_the_agencys_spelling(agency: store.Store) -> None:
+    """A file refused for another reason is listed under the agency's bidang, and the same
+    form in another spelling is the same form."""
+    data = sheet(ikm(None, "sembilan")[1:], header=HEADER[1:])
+    first = send(agency, data, defaults=ingest.Defaults(bidang="BIDANG PERINDUSTRIAN"))
+    assert first.outcome.status == "refused" and "sembilan" in first.message
+    assert agency.history().iloc[0]["bidang"] == PERIN
+    assert agency.submission_report(first.kiriman_id)["formulir"]["bidang"] == PERIN
+    again = send(agency, data, defaults=ingest.Defaults(bidang="perindustrian"))
+    assert again.sudah_ada and again.kiriman_id == first.kiriman_id
+    cell = send(agency, sheet(ikm("bidang  perindustrian", "sembilan")), "b.xlsx")
+    assert agency.history(bidang=PERIN)["id"].tolist() == [cell.kiriman_id, first.kiriman_id]
+
+
+def test_the_apps_reader_is_given_the_agencys_list(agency: store.Store) -> None:
+    """The page's cached reader sees the list too: its cache key holds it."""
+    seen: list[ingest.Defaults] = []
+
+    def reader(
+        source: bytes, /, *, filename: str, defaults: ingest.Defaults, settings: capaian.Settings
+    ) -> ingest.IngestResult:
+        seen.append(defaults)
+        return ingest.read(source, filename=filename, defaults=defaults, settings=settings)
+
+    sent = send(agency, sheet(ikm("Bidang Perindustrin")), reader=reader)
+    assert not sent.accepted and MAKSUD in sent.message
+    assert [d.daftar_bidang for d in seen] == [tuple(DAFTAR)]

@@ -4,15 +4,17 @@ duplicate keys, and the recomputed capaian."""
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
+from typing import Any
 
 import numpy as np
 import pandas as pd
 import pandera.errors as pa_errors
 
+from kinerja import bidang, schema
 from kinerja import capaian as cp
-from kinerja import schema
-from kinerja.ingest.cells import _wide_col
-from kinerja.ingest.locate import Table, _text
+from kinerja.ingest.cells import _clean_text, _factorize, _wide_col
+from kinerja.ingest.locate import Column, Table, TitleInfo, _text, sheet_name_info
 from kinerja.ingest.results import Issue, Report
 
 CAPAIAN_TOLERANCE = 0.01
@@ -57,6 +59,73 @@ def _groups(frame: pd.DataFrame, key: list[str]) -> list[np.ndarray]:
     pos = pos[np.argsort(gid[pos], kind="stable")]
     starts = np.flatnonzero(np.diff(gid[pos]))
     return np.split(pos, starts + 1) if len(pos) else []
+
+
+def _match_bidang(
+    base: pd.DataFrame,
+    table: Table,
+    title: TitleInfo,
+    form: str | None,
+    daftar: tuple[str, ...],
+    report: Report,
+    take: Callable[[Column | None], np.ndarray],
+) -> None:
+    """Every record's bidang in the agency's spelling (kinerja.bidang.match), in place; one
+    that is not in ``daftar`` is an error naming where it is written (see _bidang_written)."""
+    values = base["bidang"]
+    spelled: dict[str, str] = {}
+    for v in values.dropna().unique().tolist():
+        found = bidang.match(v, daftar)
+        if found is None:
+            row, column, where = _bidang_written(v, base, table, title, form, report, take)
+            issue = Issue(row, column, bidang.tidak_dikenal(v, daftar, where), report.sheet)
+            if issue not in report.errors:  # the same title or form over several tables
+                report.errors.append(issue)
+        elif found != v:
+            spelled[v] = found
+    if spelled:
+        base["bidang"] = values.replace(spelled)
+
+
+def _bidang_written(
+    v: str,
+    base: pd.DataFrame,
+    table: Table,
+    title: TitleInfo,
+    form: str | None,
+    report: Report,
+    take: Callable[[Column | None], np.ndarray],
+) -> tuple[int | None, str, str]:
+    """Where a record's bidang ``v`` is written, as (row, column, place): its cells in the
+    Bidang column; else a row of the table that holds it (a label over the rows below); else
+    a title row above the header; else the sheet's name; else the upload form."""
+    col = table.plain("bidang")
+    if col is not None:
+        codes, _, cleaned = _factorize(take(col), _clean_text)
+        own = np.isin(codes, [k for k, c in enumerate(cleaned) if c == v])
+        if own.any():
+            row = int(base["baris"].iloc[int(np.flatnonzero(own)[0])])
+            more = f" dan {int(own.sum()) - 1} sel lain" if own.sum() > 1 else ""
+            return row, col.header, f"sel {col.letter}{row}{more}"
+    k = bidang.key(v)
+    end = table.data_end if table.data_end >= 0 else len(table.grid)
+    for r0 in range(table.data_start, end):
+        if any(_key(c) == k for c in table.grid[r0]):
+            return r0 + 1, "Bidang", f"baris {r0 + 1}"
+    if v == title.bidang:
+        for r0 in range(table.header_row - 1, -1, -1):
+            if any(k in _key(c) for c in table.grid[r0]):
+                return r0 + 1, "Bidang", f"judul lembar, baris {r0 + 1}"
+        if report.sheet is not None and sheet_name_info(report.sheet).bidang == v:
+            return None, "Bidang", f"nama lembar '{report.sheet}'"
+    if v == form:
+        return None, "Bidang", "formulir unggah"
+    return None, "Bidang", "judul lembar"
+
+
+def _key(cell: Any) -> str:
+    text = _clean_text(cell) if isinstance(cell, str) else None
+    return bidang.key(text) if text else ""
 
 
 # Indonesian messages for pandera's checks, by check name prefix.

@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
+from kinerja import bidang, schema
 from kinerja import capaian as cp
-from kinerja import schema
 from kinerja.ingest.cells import (
     TEXT_FIELDS,
     VALUE_FIELDS,
@@ -25,7 +25,7 @@ from kinerja.ingest.cells import (
     _text_values,
     _wide_col,
 )
-from kinerja.ingest.checks import _duplicates_across, _validate, _with_capaian
+from kinerja.ingest.checks import _duplicates_across, _match_bidang, _validate, _with_capaian
 from kinerja.ingest.locate import (
     Column,
     Table,
@@ -376,6 +376,8 @@ def _read_table(
             base[f] = base[f].ffill()
 
     _resolve_context(base, table, title, defaults, report, take)
+    if defaults.daftar_bidang:
+        _match_bidang(base, table, title, defaults.bidang, defaults.daftar_bidang, report, take)
     _resolve_arah(base, table, report, take)
 
     if wide_periods:
@@ -475,6 +477,10 @@ def _resolve_context(
         ("Tahun", title.tahun, defaults.tahun),
         ("Periode", None if table.wide else title.periode, defaults.periode),
     ):
+        if label == "Bidang" and said and form and defaults.daftar_bidang:
+            # Two spellings of one of the agency's bidang say the same.
+            said = bidang.match(str(said), defaults.daftar_bidang) or said
+            form = bidang.match(str(form), defaults.daftar_bidang) or form
         if said is not None and form is not None and str(said).lower() != str(form).lower():
             report.warn(
                 None,

@@ -16,11 +16,16 @@ from kinerja import schema
 
 @dataclass(frozen=True)
 class Defaults:
-    """What the upload form (or --bidang/--tahun/--periode) says when the sheet does not."""
+    """What the upload form (or --bidang/--tahun/--periode) says when the sheet does not.
+
+    ``daftar_bidang``: the agency's bidang (kinerja.kirim gives them). When given, every
+    record's bidang must be one of them, stored in the agency's spelling (kinerja.bidang.match);
+    another is an error naming where it is written. Empty (validate): any bidang is read."""
 
     bidang: str | None = None
     tahun: int | None = None
     periode: str | None = None
+    daftar_bidang: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)

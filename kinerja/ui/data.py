@@ -70,8 +70,10 @@ def capaian_settings() -> capaian.Settings:
 
 
 def read_upload(upload: Upload, defaults: ingest.Defaults) -> ingest.IngestResult:
-    """Read one uploaded file with the agency's capaian settings (cached)."""
-    return _read(upload.data, filename=upload.name, defaults=defaults, settings=capaian_settings())
+    """Read one uploaded file with the agency's capaian settings and bidang list (cached), so
+    the preview refuses what saving would refuse, and saving reuses this read."""
+    agency = kirim.for_agency(defaults, settings().get("bidang") or [])
+    return _read(upload.data, filename=upload.name, defaults=agency, settings=capaian_settings())
 
 
 def _read(
