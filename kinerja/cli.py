@@ -188,6 +188,12 @@ def build_parser() -> Parser:
     v = sub.add_parser("validate", help="periksa lembar data kinerja")
     add_context_options(v)
     v.add_argument("--json", action="store_true", help="keluaran JSON (kontrak stabil)")
+    v.add_argument(
+        "--annotate",
+        metavar="DIR",
+        help="tulis DIR/<nama>-diperiksa.xlsx untuk tiap file yang ditolak: sel yang salah "
+        "diberi warna dan komentar, lembar pertama 'Daftar Masalah' (DIR harus sudah ada)",
+    )
     v.add_argument("files", nargs="+", metavar="FILE")
     v.set_defaults(func=cmd_validate)
 
@@ -361,14 +367,80 @@ def _drain(results: list[Any]) -> Iterator[dict[str, Any]]:
 
 
 def cmd_validate(args: argparse.Namespace) -> int:
-    results = read_files(_unique(args.files), args)
+    """Report on each FILE; with --annotate DIR also write each refused file back marked.
+
+    Exit 0 when every file is valid, 1 when one is not, 2 when DIR is not a folder (told
+    before any file is read). Each JSON object gains "annotated": the path written, or null
+    (a valid file, no --annotate, or a problem with the file as a whole).
+    """
+    folder = None if args.annotate is None else Path(args.annotate)
+    if folder is not None and not folder.is_dir():
+        what = "bukan folder" if folder.exists() else "tidak ada; buat dulu foldernya"
+        _echo(
+            f"kinerja validate: kesalahan penggunaan: --annotate '{folder}' {what} "
+            "(tidak ada file yang dibaca)",
+            err=True,
+        )
+        return 2
+    files = _unique(args.files)
+    results = read_files(files, args)
     ok = all(r.valid for r in results)
+    marked: list[tuple[str | None, str | None]] = [(None, None)] * len(results)
+    if folder is not None:
+        marked = _annotate_files(files, results, folder)
     if args.json:
-        _dump_json_array(_drain(results))
+        paths = [path for path, _ in marked]
+        _dump_json_array(
+            obj | {"annotated": p} for obj, p in zip(_drain(results), paths, strict=True)
+        )
     else:
-        for r in results:
+        for r, (path, why) in zip(results, marked, strict=True):
             print_report(r)
+            if path is not None:
+                _echo(f"  File bertanda: {path}")
+            elif why is not None:
+                _echo(f"  Tidak ada file bertanda: {why}")
     return 0 if ok else 1
+
+
+def _annotate_files(
+    files: Sequence[str], results: Sequence[Any], folder: Path
+) -> list[tuple[str | None, str | None]]:
+    """For each refused file, (path written, None) or (None, why not); (None, None) for a
+    valid one. Two refused files with the same stem get "-2", "-3" ... (x.xlsx and x.ods)."""
+    from kinerja import anotasi
+
+    used: set[str] = set()
+    out: list[tuple[str | None, str | None]] = []
+    for path, result in zip(files, results, strict=True):
+        if result.valid:
+            out.append((None, None))
+            continue
+        data = None
+        if anotasi.can_annotate(result):
+            try:
+                data = anotasi.annotate(Path(path).read_bytes(), result.file, result)
+            except OSError as exc:
+                out.append((None, _file_problem(result.file, exc)))
+                continue
+        if data is None:
+            out.append((None, anotasi.NOT_ANNOTATED))
+            continue
+        n = 1
+        while (name := anotasi.output_name(result.file, n)).lower() in used:
+            n += 1
+        used.add(name.lower())
+        target = folder / name
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_bytes(data)
+            os.replace(tmp, target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            out.append((None, _file_problem(str(target), exc, writing=True)))
+            continue
+        out.append((str(target), None))
+    return out
 
 
 def _out_problem(out: Path, csv_indonesia: bool = False) -> str | None:

@@ -118,7 +118,7 @@ _HEADER_FORMAT = {
 }
 # Every cell goes through a typed write_*() call; the strings_to_* options are spelled out all
 # the same, as with XlsxWriter's defaults write() makes "=..." a formula and "http..." a link.
-_WORKBOOK_OPTIONS = {
+WORKBOOK_OPTIONS = {
     # Rows go to a temporary file as they are written instead of a cell table held in memory:
     # as fast, and 100.000 rows cost tens of MB instead of hundreds (bench/export.py).
     # XlsxWriter ignores it under in_memory, so in_memory is off.
@@ -129,7 +129,7 @@ _WORKBOOK_OPTIONS = {
 }
 
 
-def _xlsx_text(text: str) -> str:
+def xlsx_text(text: str) -> str:
     """Characters an .xlsx cannot hold (control characters) written as visible escapes."""
     return _XLSX_ILLEGAL.sub(lambda m: f"\\x{ord(m.group()):02x}", text)
 
@@ -167,7 +167,7 @@ def to_xlsx(records: pd.DataFrame, sheet: str = "Data Kinerja") -> bytes:
     keys = [k for k, _ in cols]
     buf = io.BytesIO()
     # The with block closes the workbook on an error too, which deletes its temporary file.
-    with xlsxwriter.Workbook(buf, _WORKBOOK_OPTIONS) as wb:
+    with xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS) as wb:
         ws = wb.add_worksheet(sheet)
         header = wb.add_format(_HEADER_FORMAT)
         formats = [
@@ -190,7 +190,7 @@ def to_xlsx(records: pd.DataFrame, sheet: str = "Data Kinerja") -> bytes:
                 elif integer[j]:
                     ws.write_number(r, j, int(v), fmt)
                 elif isinstance(v, str):
-                    ws.write_string(r, j, _xlsx_text(v), fmt)
+                    ws.write_string(r, j, xlsx_text(v), fmt)
                 elif number[j]:
                     ws.write_number(r, j, float(v), fmt)
                 elif isinstance(v, bool):
@@ -198,7 +198,7 @@ def to_xlsx(records: pd.DataFrame, sheet: str = "Data Kinerja") -> bytes:
                 elif isinstance(v, numbers.Real):
                     ws.write_number(r, j, float(v), fmt)
                 else:
-                    ws.write_string(r, j, _xlsx_text(str(v)), fmt)
+                    ws.write_string(r, j, xlsx_text(str(v)), fmt)
         ws.freeze_panes(1, 0)
         if cols:
             ws.autofilter(0, 0, len(records), len(cols) - 1)

@@ -22,8 +22,8 @@ if not uploads:
 results = [ui.read_upload(upload, defaults) for upload in uploads]
 
 st.subheader("Hasil pemeriksaan")
-for upload, result in zip(uploads, results, strict=True):
-    ui.show_result(result, data.upload_slots(upload, defaults))
+for i, (upload, result) in enumerate(zip(uploads, results, strict=True)):
+    ui.show_result(result, data.upload_slots(upload, defaults), upload, i)
 
 merged, clashes = ingest.merge(results)
 valid = sum(r.valid for r in results)

@@ -14,16 +14,23 @@ from streamlit.navigation.page import StreamlitPage
 from kinerja import ingest, kirim
 from kinerja.angka import format_angka
 from kinerja.ui import state
-from kinerja.ui.data import ringkasan, settings
+from kinerja.ui.data import Upload, ringkasan, settings
 from kinerja.ui.markup import escape
 from kinerja.ui.tables import STATUS_LABELS, issues_table, records_table
+from kinerja.ui.widgets import download_annotated
 
 TIDAK_DISEBUT = "tidak disebut"
 
 
-def show_result(result: ingest.IngestResult, slots: pd.DataFrame | None = None) -> None:
+def show_result(
+    result: ingest.IngestResult,
+    slots: pd.DataFrame | None = None,
+    upload: Upload | None = None,
+    position: int = 0,
+) -> None:
     """One file's verdict, the bidang, tahun and periode read from it (slots, see
-    kirim.file_slots), its issues (row, column, message) and a preview of its records."""
+    kirim.file_slots), its issues (row, column, message) and a preview of its records; a
+    refused upload's card offers the file back marked (its position on the page keys it)."""
     rep = result.report
     with st.container(border=True):
         if result.valid:
@@ -39,6 +46,8 @@ def show_result(result: ingest.IngestResult, slots: pd.DataFrame | None = None) 
             st.markdown(slot_line(slots))
         if rep.errors or rep.warnings:
             issues_table(result)
+        if upload is not None and not result.valid:
+            download_annotated(upload, result, position)
         if result.valid and not result.records.empty:
             with st.expander("Pratinjau data", expanded=False):
                 records_table(result.records)

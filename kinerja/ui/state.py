@@ -15,6 +15,7 @@ UNGGAHAN = "unggahan"
 UNDUH_GABUNGAN = "unduh_gabungan"
 KIRIMAN_DIPILIH = "kiriman_dipilih"
 UNDUH_ASLI = "unduh_asli"
+UNDUH_BERTANDA = "unduh_bertanda"  # key prefix of the annotated file's buttons
 # Values the screens keep.
 _HASIL_SIMPAN = "hasil_simpan"
 _SUDAH_SIMPAN = "berkas_tersimpan"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from kinerja import export, ingest, schema, workbook
+from kinerja import anotasi, export, ingest, schema, workbook
 from kinerja.angka import format_angka
 from kinerja.ui import state
 from kinerja.ui.data import Upload, settings, submission_file
@@ -137,4 +137,27 @@ def download_merged(merged: pd.DataFrame) -> None:
         file_name="data-kinerja-gabungan.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=state.UNDUH_GABUNGAN,
+    )
+
+
+def download_annotated(upload: Upload, result: ingest.IngestResult, position: int) -> None:
+    """A refused file back as .xlsx, its wrong cells marked, to return to the bidang (built
+    on click); or why there is none (a problem with the file as a whole)."""
+    if not anotasi.can_annotate(result):
+        st.caption(f"Tidak ada file bertanda: {anotasi.NOT_ANNOTATED}")
+        return
+
+    def build() -> bytes:
+        # None only when the file no longer opens (it did for the read): the list alone then.
+        marked = anotasi.annotate(upload.data, upload.name, result)
+        return marked if marked is not None else anotasi.problem_list(upload.name, result)
+
+    st.download_button(
+        "Unduh file bertanda (.xlsx)",
+        data=build,
+        file_name=anotasi.output_name(upload.name),
+        mime=anotasi.XLSX_MIME,
+        key=f"{state.UNDUH_BERTANDA}_{position}",
+        help="Salinan file ini untuk dikembalikan ke bidang: sel yang salah diberi warna dan "
+        "komentar, dan lembar pertama 'Daftar Masalah' mendaftar semua masalah.",
     )

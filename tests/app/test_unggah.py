@@ -1,18 +1,22 @@
-"""The upload page (AppTest): the uploader's rules in Indonesian, and each file's card naming
-the bidang, tahun and periode read from it, a refused file's too."""
+"""The upload page (AppTest): the uploader's rules in Indonesian, each file's card naming
+the bidang, tahun and periode read from it, a refused file's too, and a refused file offered
+back marked."""
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import openpyxl
 import pandas as pd
 import pytest
 import streamlit as st
 from streamlit.testing.v1 import AppTest
 
-from kinerja import kirim, workbook
+from kinerja import anotasi, kirim, workbook
 from kinerja.ui import state
 from kinerja.ui.cards import slot_line
 from tests import factories as f
@@ -20,6 +24,7 @@ from tests import factories as f
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ["Bidang", "Indikator Kinerja", "Satuan", "Tahun", "Periode", "Target", "Realisasi"]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+ANNOTATED = "Unduh file bertanda (.xlsx)"
 
 
 @pytest.fixture(autouse=True)
@@ -128,3 +133,46 @@ def test_the_uploader_says_what_it_takes_in_indonesian() -> None:
     assert uploader.proto.max_upload_size_mb == limit
     assert list(uploader.proto.type) == [".xlsx", ".xlsm", ".xls", ".ods"]
     assert uploader.help == rules[0]
+
+
+def _recorded_downloads(monkeypatch: pytest.MonkeyPatch) -> list[dict[str, Any]]:
+    """Every st.download_button call's arguments (its deferred data can then be built)."""
+    offered: list[dict[str, Any]] = []
+    original = st.download_button
+
+    def recording(label: str, data: Any, **kwargs: Any) -> bool:
+        offered.append({"label": label, "data": data, **kwargs})
+        return original(label, data, **kwargs)
+
+    monkeypatch.setattr(st, "download_button", recording)
+    return offered
+
+
+def test_a_refused_file_is_offered_back_marked_and_a_valid_one_is_not(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    offered = _recorded_downloads(monkeypatch)
+    good = f.xlsx([HEADER, ["Sekretariat", "Jumlah rapat", "kali", 2023, "TW I", 4, 4]])
+    bad = f.xls([HEADER, ["Sekretariat", "Jumlah rapat", "kali", 2023, "TW I", 4, "empat"]])
+    at = unggah().run()
+    at.file_uploader[0].set_value(
+        [("baik.xlsx", good, XLSX), ("salah.xls", bad, "application/vnd.ms-excel")]
+    ).run()
+    assert not at.exception
+    labels = [b.label for b in at.download_button]
+    assert labels.count(ANNOTATED) == 1  # the refused file's card only
+    (marked,) = [o for o in offered if o["label"] == ANNOTATED]
+    assert marked["file_name"] == "salah-diperiksa.xlsx"
+    data = marked["data"]() if callable(marked["data"]) else marked["data"]
+    wb = openpyxl.load_workbook(io.BytesIO(data))
+    assert wb.sheetnames == [anotasi.LIST_SHEET, "Data"]
+    cell = wb["Data"]["G2"]
+    assert cell.value == "empat" and "'empat' bukan angka (sel G2)" in cell.comment.text
+
+
+def test_a_file_that_is_no_spreadsheet_says_why_it_has_no_marked_copy() -> None:
+    at = unggah().run()
+    at.file_uploader[0].set_value([("catatan.xlsx", b"bukan spreadsheet", XLSX)]).run()
+    assert not at.exception
+    assert ANNOTATED not in [b.label for b in at.download_button]
+    assert any(c.value.startswith("Tidak ada file bertanda: masalahnya") for c in at.caption)
