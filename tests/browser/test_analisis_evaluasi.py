@@ -35,9 +35,7 @@ def choose(page: Page, label: str, option: str) -> None:
 
 
 def metric(page: Page, label: str) -> str:
-    m = page.locator('[data-testid="stMetric"]').filter(
-        has=page.get_by_text(label, exact=True)
-    )
+    m = page.locator('[data-testid="stMetric"]').filter(has=page.get_by_text(label, exact=True))
     return m.first.locator('[data-testid="stMetricValue"]').inner_text()
 
 
