@@ -1,6 +1,7 @@
 """Benchmark: `kinerja validate` on a 100,000-row sheet against the naive route and bare calamine.
 
-    uv run --extra test python bench/ingest.py [--rows N] [--keep DIR]
+    uv run --extra test python bench/ingest.py [--rows N] [--keep DIR] [--in-process-runs N]
+                                              [--in-process-only]
 
 Builds a long-layout .xlsx (title rows, header, N data rows of kinerja.contoh.long_rows)
 with openpyxl write_only, then times three whole processes (wall clock, each run twice, the
@@ -101,7 +102,7 @@ from kinerja import ingest
 
 data = open(sys.argv[1], "rb").read()
 bare, product = [], []
-for _ in range(2):
+for _ in range(int(sys.argv[2])):
     t = time.perf_counter()
     pc.CalamineWorkbook.from_filelike(io.BytesIO(data)).get_sheet_by_index(0).to_python()
     bare.append(time.perf_counter() - t)
@@ -110,6 +111,8 @@ for _ in range(2):
     product.append(time.perf_counter() - t)
 assert res.valid, res.report.errors[:3]
 print(f"{min(product):.3f} {min(bare):.3f} {len(res.records)}")
+print(" ".join(f"{t:.3f}" for t in product))
+print(" ".join(f"{t:.3f}" for t in bare))
 """
 
 
@@ -177,6 +180,18 @@ def main(argv: list[str] | None = None) -> int:
         metavar="DIR",
         help="build the file in DIR and keep it (an existing one of the same size is reused)",
     )
+    parser.add_argument(
+        "--in-process-runs",
+        type=int,
+        default=2,
+        metavar="N",
+        help="runs of (d) and (e), interleaved, the best kept (default 2)",
+    )
+    parser.add_argument(
+        "--in-process-only",
+        action="store_true",
+        help="time only (d) and (e), in one process (quicker, for repeated measurements)",
+    )
     args = parser.parse_args(argv)
 
     missing = kinerja_validate_exists()
@@ -223,24 +238,32 @@ def main(argv: list[str] | None = None) -> int:
                 [],
             ),
         ]
-        for _ in range(RUNS):
-            for route in routes:
-                run(route)
+        code = 0
+        if not args.in_process_only:
+            for _ in range(RUNS):
+                for route in routes:
+                    run(route)
         inproc = subprocess.run(
-            [sys.executable, "-c", IN_PROCESS, str(path)], capture_output=True, text=True, cwd=ROOT
+            [sys.executable, "-c", IN_PROCESS, str(path), str(max(1, args.in_process_runs))],
+            capture_output=True,
+            text=True,
+            cwd=ROOT,
         )
         print(f"{load()} after the runs (other work on the machine makes the figures noisy)")
         print()
-        code = report(routes)
+        if not args.in_process_only:
+            code = report(routes)
         if inproc.returncode != 0:
             print(f"(d) in-process read FAILED: {inproc.stderr.strip()[-500:]}")
             return 1
-        product, bare, n = inproc.stdout.split()
+        best, product_runs, bare_runs = inproc.stdout.strip().splitlines()
+        product, bare, n = best.split()
         ratio = float(product) / float(bare)
         print(
             f"in one process after imports: (d) ingest.read {float(product):.2f} s "
             f"({n} records), (e) bare calamine {float(bare):.2f} s"
         )
+        print(f"    runs: (d) {product_runs}; (e) {bare_runs}")
         ok = ratio <= GOAL_VS_CALAMINE
         print(
             f"goal: (d) within {GOAL_VS_CALAMINE:g}x of (e): (d)/(e) = {ratio:.2f}x "

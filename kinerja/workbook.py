@@ -13,6 +13,7 @@ fast and the command line can read files while pandas is still being imported.
 
 from __future__ import annotations
 
+import gc
 import io
 import marshal
 import struct
@@ -387,7 +388,15 @@ class _Parsed:
 
     def unpack(self) -> None:
         if self.packed is not None:
-            rows = marshal.loads(self.packed)
+            # marshal builds a million values and lists, none of them in a cycle; a collection
+            # meanwhile would only walk the caller's heap again and again (half of the time).
+            collecting = gc.isenabled()
+            gc.disable()
+            try:
+                rows = marshal.loads(self.packed)
+            finally:
+                if collecting:
+                    gc.enable()
             self.grids = {n: (rows[n], merges) for n, (_, merges) in self.grids.items()}
             self.packed = None
 

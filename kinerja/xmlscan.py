@@ -502,13 +502,99 @@ def _cell_start(xml: bytes, pos: int) -> int:
         pos = at
 
 
-def scan_xlsx_sheet_fast(
-    xml: bytes, part: str, percent_styles: set[int], max_rows: int
-) -> SheetScan | None:
-    """scan_xlsx_sheet for a whole part in memory, at C speed; None when it cannot vouch."""
-    if b"&#" in xml or not _plain_xml(xml):
+# The usual spelling, as Excel, LibreOffice, openpyxl and XlsxWriter write it: r first, in
+# double quotes, right after the tag name and one space.
+_USUAL_LAST_ROW = re.compile(rb'<row r="([1-9][0-9]{0,6})"')
+_USUAL_CELL = re.compile(rb'<c r="([A-Z]{1,3})[1-9]')
+_SAMPLE_BYTES = 1 << 20
+# Literal searches: the regex engine finds a literal prefix several times faster than
+# `bytes in bytes` does on a large part.
+_CHAR_REF = re.compile(rb"&#")
+_QUOTED_E = (re.compile(rb'"e"'), re.compile(rb"'e'"))
+
+
+def _up_to(limit: str, lowest: str, highest: str, first: str) -> bytes:
+    """A pattern for the strings of one alphabet (lowest..highest, first digit >= first) that
+    count no further than `limit`: all shorter ones, and those of its length that sort no
+    later (for numbers without leading zeros and for column letters, that is the order)."""
+    alts = []
+    if len(limit) > 1:
+        alts.append(f"[{first}-{highest}][{lowest}-{highest}]{{0,{len(limit) - 2}}}")
+    for i, ch in enumerate(limit):
+        low = first if i == 0 else lowest
+        if ch > low:
+            rest = len(limit) - i - 1
+            alts.append(f"{limit[:i]}[{low}-{chr(ord(ch) - 1)}][{lowest}-{highest}]{{{rest}}}")
+    alts.append(limit)
+    return ("(?:" + "|".join(alts) + ")").encode()
+
+
+def _usual_area(xml: bytes) -> tuple[int, int] | None:
+    """(height, width) of a part whose every row and cell tag spells r the usual way, found
+    with a few searches and no Python object per cell; None when that does not hold (the
+    caller then takes every tag's r, however it is spelled).
+
+    The last row tag gives a candidate height, the cells of the first and last megabyte a
+    candidate width; two searches then look for a row or cell tag that is not spelled the
+    usual way or lies past the candidates. Finding none proves both exact: each candidate is
+    the r of a tag that exists, and no tag lies past it. Only for XML that _plain_xml vouched
+    for (there, every "<" opens markup, so each match is a tag)."""
+    at = xml.rfind(b'<row r="')
+    last = _USUAL_LAST_ROW.match(xml, at) if at >= 0 else None
+    if last is None:
         return None
-    out = SheetScan()
+    height = int(last[1])
+    sample = _USUAL_CELL.findall(xml, 0, _SAMPLE_BYTES)
+    sample += _USUAL_CELL.findall(xml, max(0, len(xml) - _SAMPLE_BYTES))
+    if not sample:
+        return None
+    widest = max(sample, key=lambda c: (len(c), c)).decode()
+    width = 0
+    for ch in widest:
+        width = width * 26 + ord(ch) - 64
+    if width > XLSX_MAX_COLS:
+        return None  # refused by the route that reads every r, with its message
+    rows = _up_to(str(height), "0", "9", "1")
+    cols = _up_to(widest, "A", "Z", "A")
+    # Two searches: each has a literal prefix to look for, which one alternation lacks.
+    for stray in (
+        rb'<row(?! r="' + rows + rb'")[\s/>]',
+        rb'<c(?! r="' + cols + rows + rb'")[\s/>]',
+    ):
+        if re.search(stray, xml):
+            return None
+    return height, width
+
+
+# A cell tag exactly as Excel, LibreOffice and openpyxl write it: r, then s, then t (s and t
+# each optional), nothing else, and no space but one before each attribute.
+_STRICT_TAIL = rb'(?: s="(?:0|[1-9][0-9]{0,8})")?(?: t="[a-zA-Z]{1,9}")?(?: ?/>|>)'
+_NOT_STRICT_CELL = re.compile(rb'<c(?! r="[A-Z]{1,3}[1-9][0-9]{0,6}"' + _STRICT_TAIL + rb")[\s/>]")
+
+
+def _usual_percent(xml: bytes, percent_styles: set[int]) -> set[tuple[int, int]] | None:
+    """The cells shown as a percentage (a percent style, number type) when every cell tag is
+    spelled exactly the usual way, with one pattern that takes only those cells; None when
+    a cell tag is spelled otherwise (the caller then reads each styled tag's attributes)."""
+    if _NOT_STRICT_CELL.search(xml):
+        return None
+    alt = b"|".join(str(s).encode() for s in sorted(percent_styles))
+    styled = re.compile(
+        rb'<c r="([A-Z]{1,3})([1-9][0-9]{0,6})" s="(?:' + alt + rb')"(?: t="n")?(?: ?/>|>)'
+    )
+    cols: dict[bytes, int] = {}
+    out: set[tuple[int, int]] = set()
+    for letters, digits in styled.findall(xml):
+        col = cols.get(letters)
+        if col is None:
+            col = cols[letters] = _column(letters.decode(), letters.decode())
+        out.add((int(digits) - 1, col))
+    return out
+
+
+def _tagged_area(xml: bytes) -> tuple[int, int] | None:
+    """(height, width) from every row and cell tag's r, whatever the attribute order, quotes
+    or spaces; None for a row or cell without r, or an r spelled another way."""
     row_numbers = {r for _, r in _ROW_R.findall(xml)}
     if b"" in row_numbers:
         return None  # a row without r: rows count on from the one before (careful route)
@@ -522,6 +608,20 @@ def scan_xlsx_sheet_fast(
     max_col = 0
     for col in letters:
         max_col = max(max_col, _column(col.decode(), col.decode()) + 1)
+    return max_row, max_col
+
+
+def scan_xlsx_sheet_fast(
+    xml: bytes, part: str, percent_styles: set[int], max_rows: int
+) -> SheetScan | None:
+    """scan_xlsx_sheet for a whole part in memory, at C speed; None when it cannot vouch."""
+    if _CHAR_REF.search(xml) or not _plain_xml(xml):
+        return None
+    out = SheetScan()
+    area = _usual_area(xml) or _tagged_area(xml)
+    if area is None:
+        return None
+    max_row, max_col = area
     if max_row > max_rows:
         raise _TooManyRows(max_row)
     out.height, out.width = max_row, max_col
@@ -529,7 +629,7 @@ def scan_xlsx_sheet_fast(
 
     # Formulas and error values: read each such cell on its own, element by element.
     starts: set[int] = set()
-    if b"<f" in xml and _ANY_F.search(xml):
+    if _ANY_F.search(xml):
         if sum(xml.count(tag) for tag in _F_OPEN) > _MAX_SNIPPETS:
             return None
         for tag in _F_OPEN:
@@ -537,7 +637,7 @@ def scan_xlsx_sheet_fast(
             while at >= 0:
                 starts.add(_cell_start(xml, at))
                 at = xml.find(tag, at + 1)
-    if (b'"e"' in xml or b"'e'" in xml) and _ANY_E.search(xml):
+    if any(q.search(xml) for q in _QUOTED_E) and _ANY_E.search(xml):
         for m in _ERROR_CELL.finditer(xml):
             starts.add(m.start())
             if len(starts) > _MAX_SNIPPETS:
@@ -559,14 +659,17 @@ def scan_xlsx_sheet_fast(
         found = scan_xlsx_sheet([b"".join(snippets)], part, set(), max_rows)
         out.no_value, out.errors = found.no_value, found.errors
 
-    if percent_styles:
+    usual = _usual_percent(xml, percent_styles) if percent_styles else None
+    if usual is not None:
+        out.percent = usual
+    elif percent_styles:
         alt = b"|".join(str(s).encode() for s in sorted(percent_styles))
         styled = re.compile(
             rb"<c("
             + _ATTR
-            + rb"*?\s+s\s*=\s*(?:\"\s*(?:"
+            + rb"*?\s+s\s*=\s*(?:\"\s*0*(?:"
             + alt
-            + rb")\s*\"|'\s*(?:"
+            + rb")\s*\"|'\s*0*(?:"
             + alt
             + rb")\s*')"
             + _ATTR

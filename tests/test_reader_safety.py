@@ -383,3 +383,123 @@ def test_the_fast_route_of_the_scan_agrees_with_expat(name: str) -> None:
 def test_the_fast_route_steps_aside_when_it_cannot_vouch(sheet_data: str) -> None:
     xml, pct = _sheet_xml(f.raw_xlsx(sheet_data))
     assert xmlscan.scan_xlsx_sheet_fast(xml, "sheet", pct, 200_000) is None
+
+
+# --- the usual-spelling route of the area agrees with reading every tag's r --------------------
+
+
+def _worksheet(sheet_data: str) -> bytes:
+    return (
+        '<?xml version="1.0"?><worksheet xmlns="http://schemas.openxmlformats.org/spreadsheetml'
+        f'/2006/main"><sheetData>{sheet_data}</sheetData></worksheet>'
+    ).encode()
+
+
+def _rows(first: int, last: int, cols: str = "ABC") -> str:
+    return "".join(
+        f'<row r="{r}">' + "".join(f'<c r="{c}{r}"><v>{r}</v></c>' for c in cols) + "</row>"
+        for r in range(first, last + 1)
+    )
+
+
+USUAL = {
+    "plain": _rows(1, 60),
+    "two- and three-letter columns": '<row r="1"><c r="A1"><v>1</v></c><c r="AZ1"><v>1</v></c>'
+    '</row><row r="2"><c r="AAB2"><v>1</v></c></row>' + _rows(3, 40),
+    "an empty last row": _rows(1, 40) + '<row r="75"/>',
+    "rows 9, 10, 99, 100": '<row r="9"><c r="B9"><v>1</v></c></row><row r="10"/>'
+    '<row r="99"><c r="B99"><v>1</v></c></row><row r="100"><c r="J100"><v>1</v></c></row>',
+}
+UNUSUAL = {
+    "a wide cell between the samples": _rows(1, 30)
+    + '<row r="31"><c r="AB31"><v>1</v></c></row>'
+    + _rows(32, 60),
+    "a far cell in a near row": _rows(1, 30)
+    + '<row r="31"><c r="A900"><v>1</v></c></row>'
+    + _rows(32, 60),
+    "rows out of order": _rows(1, 20)
+    + '<row r="500"><c r="A500"><v>1</v></c></row>'
+    + _rows(21, 60),
+    "attributes before r": _rows(1, 30) + '<row spans="1:3" r="31"><c s="0" r="C31"><v>1</v>'
+    "</c></row>" + _rows(32, 60),
+    "single quotes": _rows(1, 30) + "<row r='31'><c r='D31'><v>1</v></c></row>" + _rows(32, 60),
+    "a leading zero": _rows(1, 30) + '<row r="31"><c r="A031"><v>1</v></c></row>' + _rows(32, 60),
+}
+
+
+@pytest.mark.parametrize(("name", "sheet_data"), sorted(USUAL.items()) + sorted(UNUSUAL.items()))
+def test_the_usual_route_of_the_area_agrees_with_every_tag_read(
+    name: str, sheet_data: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Sample a few cells only, so that what lies between the samples must be found by search.
+    monkeypatch.setattr(xmlscan, "_SAMPLE_BYTES", 200)
+    xml = _worksheet(sheet_data)
+    usual = xmlscan._usual_area(xml)
+    tagged = xmlscan._tagged_area(xml)
+    careful = xmlscan.scan_xlsx_sheet([xml], "sheet", set(), 200_000)
+    fast = xmlscan.scan_xlsx_sheet_fast(xml, "sheet", set(), 200_000)
+    area = (careful.height, careful.width)
+    if name in USUAL:
+        assert usual == tagged == area, name
+        assert fast is not None
+    else:
+        assert usual is None, name  # it steps aside for the routes that read every tag
+        assert tagged in (None, area), name
+    assert fast is None or (fast.height, fast.width) == area, name
+
+
+@pytest.mark.parametrize("limit", [1, 7, 9, 10, 99, 100, 105, 1000, 4096, 100_005, 1_048_576])
+def test_row_bounds_of_the_usual_route_hold_exactly_the_numbers_up_to_the_limit(
+    limit: int,
+) -> None:
+    import re
+
+    pattern = re.compile(xmlscan._up_to(str(limit), "0", "9", "1"))
+    near = range(max(1, limit - 1200), limit + 1200)
+    for n in sorted({*range(1, 1200), *near, limit * 10, limit * 10 + 9}):
+        assert bool(pattern.fullmatch(str(n).encode())) == (n <= limit), (limit, n)
+    assert not pattern.fullmatch(b"0") and not pattern.fullmatch(b"01")
+
+
+@pytest.mark.parametrize("limit", [1, 12, 26, 27, 52, 702, 703, 731, 16_384])
+def test_column_bounds_of_the_usual_route_hold_exactly_the_columns_up_to_the_limit(
+    limit: int,
+) -> None:
+    import re
+
+    pattern = re.compile(xmlscan._up_to(workbook.col_letter(limit - 1), "A", "Z", "A"))
+    for col in range(18_278):  # every column of one to three letters
+        letters = workbook.col_letter(col).encode()
+        assert bool(pattern.fullmatch(letters)) == (col < limit), (limit, letters)
+
+
+PERCENT_STYLES = {1, 10}  # cellXfs indexes shown as a percentage
+USUAL_PERCENT = {
+    "r, s, t as programs write them": '<row r="1"><c r="A1" s="1"><v>0.5</v></c>'
+    '<c r="B1" s="1" t="n"><v>0.5</v></c><c r="C1" s="1" t="s"><v>0</v></c>'
+    '<c r="D1" s="0"><v>1</v></c><c r="E1" s="10"/><c r="F1" s="10" />'
+    '<c r="G1" s="100"><v>1</v></c><c r="H1" t="n"><v>1</v></c></row>' + _rows(2, 40),
+    "no percent cell": _rows(1, 40),
+}
+UNUSUAL_PERCENT = {
+    "t before s": _rows(1, 20) + '<row r="21"><c r="A21" t="n" s="1"><v>1</v></c></row>',
+    "single quotes": _rows(1, 20) + '<row r="21"><c r="A21" s=\'1\'><v>1</v></c></row>',
+    "another attribute": _rows(1, 20) + '<row r="21"><c r="A21" s="1" cm="1"><v>1</v></c></row>',
+    "spaces in the value": _rows(1, 20) + '<row r="21"><c r="A21" s=" 1 "><v>1</v></c></row>',
+    "a leading zero": _rows(1, 20) + '<row r="21"><c r="A21" s="01"><v>1</v></c></row>',
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "sheet_data"), sorted(USUAL_PERCENT.items()) + sorted(UNUSUAL_PERCENT.items())
+)
+def test_the_usual_route_of_percent_cells_agrees_with_expat(name: str, sheet_data: str) -> None:
+    xml = _worksheet(sheet_data)
+    usual = xmlscan._usual_percent(xml, PERCENT_STYLES)
+    careful = xmlscan.scan_xlsx_sheet([xml], "sheet", PERCENT_STYLES, 200_000)
+    fast = xmlscan.scan_xlsx_sheet_fast(xml, "sheet", PERCENT_STYLES, 200_000)
+    assert fast is not None and fast.percent == careful.percent, name
+    if name in USUAL_PERCENT:
+        assert usual == careful.percent, name
+    else:
+        assert usual is None and careful.percent == {(20, 0)}, name
