@@ -3,7 +3,7 @@
 # lint, format, types, then pytest against a throwaway PostgreSQL server.
 # Usage: bash scripts/test.sh [PYTEST ARGS...]
 # pytest names each test as it runs (-v) and ends with the 15 slowest (--durations=15);
-# add -q to see dots instead. In CI, or when KINERJA_TEST_TIMEOUT is set (default 20m,
+# add -q to see dots instead. In CI, or when KINERJA_TEST_TIMEOUT is set (default 45m,
 # coreutils timeout syntax), the pytest run is bounded in time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -63,7 +63,7 @@ pytest_cmd=(bash scripts/with-postgres.sh uv run --no-sync pytest -v --durations
 # A hung browser or server must not eat CI's whole time limit. Not by default at a
 # terminal: timeout moves the run out of the foreground, away from Ctrl-C and pdb.
 if [ -n "${CI:-}" ] || [ -n "${KINERJA_TEST_TIMEOUT:-}" ]; then
-    pytest_cmd=(timeout --kill-after=60 "${KINERJA_TEST_TIMEOUT:-20m}" "${pytest_cmd[@]}")
+    pytest_cmd=(timeout --kill-after=60 "${KINERJA_TEST_TIMEOUT:-45m}" "${pytest_cmd[@]}")
 fi
 set +e
 "${pytest_cmd[@]}"
@@ -77,7 +77,7 @@ case $status in
         failures+=("pytest (no tests)")
         ;;
     124)
-        echo "pytest did not finish within ${KINERJA_TEST_TIMEOUT:-20m} (KINERJA_TEST_TIMEOUT)."
+        echo "pytest did not finish within ${KINERJA_TEST_TIMEOUT:-45m} (KINERJA_TEST_TIMEOUT)."
         took "pytest FAILED"
         failures+=("pytest (timeout)")
         ;;
