@@ -82,7 +82,7 @@ def _context() -> Any:
         return mp.get_context("fork")
     ctx = mp.get_context("forkserver")
     with _lock:
-        ctx.set_forkserver_preload(["kinerja.workbook"])
+        ctx.set_forkserver_preload(["kinerja.forkserver"])
     return ctx
 
 

@@ -3,8 +3,10 @@
 # lint, format, types, then pytest against a throwaway PostgreSQL server.
 # Usage: bash scripts/test.sh [PYTEST ARGS...]
 # pytest names each test as it runs (-v) and ends with the 15 slowest (--durations=15);
-# add -q to see dots instead. In CI, or when KINERJA_TEST_TIMEOUT is set (default 45m,
-# coreutils timeout syntax), the pytest run is bounded in time.
+# add -q to see dots instead. pytest runs on several processes (pytest-xdist, `-n auto` in
+# pyproject.toml: one per CPU, at least 2, at most 8); add -n0 for one process (a debugger,
+# say). In CI, or when KINERJA_TEST_TIMEOUT is set (default 45m, coreutils timeout syntax),
+# the pytest run is bounded in time.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 

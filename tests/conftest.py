@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import os
 import shutil
+import sys
+import threading
 import uuid
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -24,6 +26,64 @@ POSTGRES_URL_ENV = "KINERJA_TEST_POSTGRES_URL"
 # elapsed time, which a busy two-core machine fails for no fault of the code.
 settings.register_profile("kinerja", deadline=None, print_blob=True)
 settings.load_profile("kinerja")
+
+
+# pytest runs on several processes (pytest-xdist: `-n auto --dist loadgroup` in pyproject's
+# addopts; `-n0` runs in this process alone, as --pdb does). Tests that use one of these
+# session-wide helpers go to one worker together, so that a session starts each helper once:
+# fixture -> xdist group.
+WORKER_GROUPS = {
+    "browser": "browser",  # Chromium (tests/browser/conftest.py)
+    "_streamlit_zygote": "browser",  # the process that forks streamlit servers
+    "_store_zygote": "store-workers",  # the process that forks store workers
+}
+MIN_WORKERS, MAX_WORKERS = 2, 8
+
+
+@pytest.hookimpl(optionalhook=True)  # a hook of pytest-xdist, absent under -p no:xdist
+def pytest_xdist_auto_num_workers(config: pytest.Config) -> int | None:
+    """How many workers `-n auto` starts: one per CPU this process may use, at least 2 (most
+    of a browser or store test is waiting for another process) and at most 8 (each worker
+    collects the suite and imports the libraries again). PYTEST_XDIST_AUTO_NUM_WORKERS=N
+    asks for N (pytest-xdist reads it)."""
+    if os.environ.get("PYTEST_XDIST_AUTO_NUM_WORKERS"):
+        return None
+    try:
+        cpus = len(os.sched_getaffinity(0))
+    except AttributeError:  # not Linux
+        cpus = os.cpu_count() or 1
+    return max(MIN_WORKERS, min(cpus, MAX_WORKERS))
+
+
+@pytest.hookimpl(tryfirst=True)  # before pytest-xdist reads the groups
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        groups = [WORKER_GROUPS[f] for f in fixtures if f in WORKER_GROUPS]
+        if groups and not item.get_closest_marker("xdist_group"):
+            item.add_marker(pytest.mark.xdist_group(groups[0]))
+
+
+MAIN_MODULE = sys.modules["__main__"]
+
+
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_teardown(item: pytest.Item, nextitem: pytest.Item | None) -> Iterator[None]:
+    """After each test: put back this process's __main__, and warn about a thread the test
+    left running (a browser kept for the next test aside).
+
+    While a second thread runs, kinerja.isolate reads every spreadsheet through its fork
+    server instead of forking this process; a fork-server child first runs __main__'s file
+    again, and Streamlit's script runner (AppTest) leaves the page script (app.py) there.
+    Together they made every read of every later test take over a second instead of a few
+    hundredths (minutes for the suite)."""
+    try:
+        return (yield)
+    finally:
+        sys.modules["__main__"] = MAIN_MODULE
+        left = [t.name for t in threading.enumerate() if t is not threading.main_thread()]
+        if left and nextitem is not None and "browser" not in getattr(nextitem, "fixturenames", ()):
+            item.warn(pytest.PytestWarning(f"threads left running after this test: {left}"))
 
 
 def in_ci() -> bool:

@@ -9,7 +9,10 @@ asked to stop at point k pauses at the k-th point of its store and says "henti";
 then kills it. The points: right after each SQL statement that writes or takes a lock (every
 statement but a plain SELECT, which leaves a transaction holding what it held before), and
 just before each COMMIT. Every wait for a line has a deadline: a hung worker fails the test with
-the workers' log instead of blocking the run.
+the workers' log instead of blocking the run. The lines are read without a thread: a thread
+left running in the test process would make every later read in the session go through
+kinerja.isolate's fork server (it forks directly only a single-threaded process), which
+costs a second or more per read instead of a few hundredths.
 
 Protocol: the test writes one JSON object a line to the zygote's stdin; the zygote and its
 children write "<pid> <word> ..." lines (one os.write each, so lines never interleave).
@@ -20,11 +23,10 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import queue
+import select
 import signal
 import subprocess
 import sys
-import threading
 import time
 from pathlib import Path
 from types import TracebackType
@@ -174,18 +176,28 @@ class Workers:
             text=True,
             env={**os.environ, "PYTHONPATH": str(ROOT)},
         )
-        self._lines: queue.Queue[str | None] = queue.Queue()
+        assert self.proc.stdout is not None
+        self._out = self.proc.stdout.fileno()  # read with os.read, not through proc.stdout
+        self._buffer = b""
+        self._ended = False
         self._early: list[list[str]] = []
         self._children: set[int] = set()
-        self._reader = threading.Thread(target=self._read, daemon=True)
-        self._reader.start()
         self.expect(self.proc.pid, "siap")
 
-    def _read(self) -> None:
-        assert self.proc.stdout is not None
-        for line in self.proc.stdout:
-            self._lines.put(line)
-        self._lines.put(None)
+    def _line(self, deadline: float) -> str | None:
+        """The next line the workers wrote, None once they have all ended; TimeoutError
+        at the deadline."""
+        while b"\n" not in self._buffer:
+            if self._ended:
+                return None
+            ready, _, _ = select.select([self._out], [], [], max(0.0, deadline - time.monotonic()))
+            if not ready:
+                raise TimeoutError
+            chunk = os.read(self._out, 65536)
+            self._ended = not chunk
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        return line.decode()
 
     def _send(self, **order: object) -> None:
         assert self.proc.stdin is not None
@@ -212,13 +224,12 @@ class Workers:
                         raise self._fail(f"worker {pid} failed: {' '.join(rest)}")
                     return word, rest
             try:
-                line = self._lines.get(timeout=max(0.0, deadline - time.monotonic()))
-            except queue.Empty:
+                line = self._line(deadline)
+            except TimeoutError:
                 raise self._fail(
                     f"worker {pid} did not say {'/'.join(words)} within {timeout:.0f} s"
                 ) from None
             if line is None:
-                self._lines.put(None)  # later waits see the end too
                 raise self._fail(f"the workers ended before {pid} said {'/'.join(words)}")
             self._early.append(line.split())
 
@@ -304,5 +315,4 @@ class Workers:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait(timeout=30)
-        self._reader.join(timeout=30)
         self._log_file.close()

@@ -80,8 +80,11 @@ def test_sigkill_at_every_point_of_a_store_changes_nothing(
         stops.append((where, held))
         after = snapshot(s)
         assert after[0] == before[0], f"counts changed after a kill at point {k} ({where})"
-        pd.testing.assert_frame_equal(after[1], before[1])
-        pd.testing.assert_frame_equal(after[2], before[2])
+        for now, then in zip(after[1:], before[1:], strict=True):
+            # equals (values, dtypes, labels) first: assert_frame_equal takes 0,2 s for
+            # 20,000 rows, and runs only to say what differs (or pass on a float's last bit).
+            if not now.equals(then):
+                pd.testing.assert_frame_equal(now, then)
         assert s.check() == [], f"after a kill at point {k} ({where})"
 
     # The rounds reached the end: the last kill came just before the COMMIT, with the whole

@@ -6,9 +6,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Callable
 from html import escape
-from pathlib import Path
 from typing import Any
 
 import openpyxl
@@ -80,10 +78,8 @@ def upload(page: Page, *files: tuple[str, bytes]) -> None:
     )
 
 
-def test_links_and_images_in_user_text_stay_text(
-    streamlit_app: Callable[..., str], page: Page, tmp_path: Path
-) -> None:
-    base = streamlit_app("app.py", env={"KINERJA_DATABASE_URL": f"sqlite:///{tmp_path}/k.db"})
+def test_links_and_images_in_user_text_stay_text(app_url: str, page: Page) -> None:
+    base = app_url
     requested: list[str] = []
     page.on("request", lambda r: requested.append(r.url) if EVIL.search(r.url) else None)
     page.route(EVIL, lambda route: route.abort())  # recorded above, never sent
