@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from kinerja.ui import cards
+from kinerja.ui import navigasi
 
 st.set_page_config(page_title="Kinerja", page_icon=":bar_chart:", layout="wide")
 
@@ -36,13 +36,13 @@ PAGES = [
     ),
 ]
 
-# An address no page has gets the Indonesian page, not Streamlit's English dialog (see cards).
-missing = cards.unknown_path(page.url_path for page in PAGES)
+# An address no page has gets the Indonesian page, not Streamlit's English dialog (see navigasi).
+missing = navigasi.unknown_path(page.url_path for page in PAGES)
 if missing:
     PAGES.append(
         st.Page(
-            cards.not_found_page(missing, home=PAGES[0]),
-            title=cards.NOT_FOUND_TITLE,
+            navigasi.not_found_page(missing, home=PAGES[0]),
+            title=navigasi.NOT_FOUND_TITLE,
             url_path=missing,
             visibility="hidden",
         )

@@ -96,3 +96,29 @@ def test_every_page_in_app_py_exists() -> None:
     assert pages, "app.py names no page file in st.Page(...)"
     missing = [page for page in pages if not (ROOT / page).is_file()]
     assert not missing, f"app.py names page files that do not exist: {missing}"
+
+
+# What a start-up path must not import: each costs a noticeable part of a second that the
+# first page or the command pays before showing anything (bench/app.py measures the whole).
+LAZY_IMPORTS = [
+    # The router: app.py imports navigasi before any page runs.
+    ("kinerja.ui.navigasi", ["pandas", "sqlalchemy", "pandera", "kinerja.ingest"]),
+    # The reader package: pandera comes with the first validation, not with the import
+    # (Beranda, Riwayat and every command that reads no sheet import kinerja.ingest).
+    ("kinerja.ingest", ["pandera"]),
+    ("kinerja.ui.cards", ["pandera"]),
+    ("kinerja.cli_evaluasi", ["pandera"]),
+]
+
+
+@pytest.mark.parametrize(("module", "absent"), LAZY_IMPORTS)
+def test_start_up_paths_leave_heavy_libraries_unimported(module: str, absent: list[str]) -> None:
+    import subprocess
+    import sys
+
+    code = f"import sys, {module}\nprint(' '.join(m for m in {absent!r} if m in sys.modules))"
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.split() == [], f"{module} imports {done.stdout.strip()}"

@@ -9,7 +9,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-import pandera.errors as pa_errors
 
 from kinerja import bidang, schema
 from kinerja import capaian as cp
@@ -147,6 +146,10 @@ def _validate(records: pd.DataFrame, table: Table, report: Report) -> pd.DataFra
     if bad_rows:  # rows already refused (another table of the sheet) are not checked again
         records = records[~records["baris"].isin(bad_rows)]
     records = records.reset_index(drop=True)
+    # pandera is imported with its model on the first validation (schema.RecordInput), not
+    # with the package: a page or command that never reads a sheet never pays for it.
+    import pandera.errors as pa_errors
+
     try:
         return schema.RecordInput.validate(records, lazy=True)
     except pa_errors.SchemaErrors as exc:

@@ -14,7 +14,7 @@ import streamlit as st
 from streamlit.testing.v1 import AppTest
 
 from kinerja import store, ui, workbook
-from kinerja.ui import cards
+from kinerja.ui import navigasi
 from tests import factories as f
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -328,7 +328,7 @@ def test_streamlit_config_holds_only_options_this_streamlit_has() -> None:
     ],
 )
 def test_the_address_asked_for(url: str | None, base: str, path: str) -> None:
-    assert cards.requested_path(url, base) == path
+    assert navigasi.requested_path(url, base) == path
 
 
 def at_address(monkeypatch: pytest.MonkeyPatch, path: str) -> None:
@@ -353,7 +353,7 @@ def test_which_addresses_get_the_page_for_unknown_ones(
     monkeypatch: pytest.MonkeyPatch, path: str, unknown: str | None
 ) -> None:
     at_address(monkeypatch, path)
-    assert cards.unknown_path(["", "unggah", "riwayat"]) == unknown
+    assert navigasi.unknown_path(["", "unggah", "riwayat"]) == unknown
     # The router registers that page beside the others without a clash, on every address.
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=30).run()
     assert not at.exception
@@ -365,10 +365,10 @@ def not_found_app() -> None:
     open a page by its address)."""
     import streamlit as st
 
-    from kinerja.ui import cards
+    from kinerja.ui import navigasi
 
     beranda = st.Page(lambda: st.title("Beranda"), title="Beranda", url_path="beranda")
-    hilang = cards.not_found_page("[tautan](https://evil.example) **x**", home=beranda)
+    hilang = navigasi.not_found_page("[tautan](https://evil.example) **x**", home=beranda)
     st.navigation([st.Page(hilang, title="Hilang", url_path="hilang", default=True), beranda]).run()
 
 
