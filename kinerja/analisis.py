@@ -545,10 +545,12 @@ def anggaran(
     indikator, pagu, realisasi_anggaran, sisa (pagu - realisasi), serapan (%), capaian,
     capaian_bulat, selisih and kategori (capaian.efisiensi, exact on the decimals).
     per="sasaran": per sasaran with such rows, pagu and realisasi anggaran summed over those
-    rows (a pagu written once on a merged cell is counted once; a pagu repeated on every
-    indicator row of one programme would be counted each time), against the mean capaian as
-    shown of all the sasaran's indicators that have one, since the budget pays for the sasaran
-    as a whole; jumlah_indikator counts those indicators.
+    rows, against the mean capaian as shown of all the sasaran's indicators that have one,
+    since the budget pays for the sasaran as a whole; jumlah_indikator counts those
+    indicators. One programme's budget is often written on each of its indicator rows (a
+    merged cell unmerged, a copied row): the same pagu and realisasi anggaran repeated within
+    one bidang and sasaran are counted once, since two programmes equal to the rupiah in both
+    are far less likely than a repeated programme.
     """
     ada = view[view["pagu"].notna() & view["realisasi_anggaran"].notna()]
     if per == "indikator":
@@ -582,7 +584,9 @@ def anggaran(
         out = _kosong(kolom)
         return out.astype({c: "float64" for c in ("sisa", "serapan", "selisih")})
     kunci = view["sasaran"].astype(object).where(view["sasaran"].notna(), TANPA["sasaran"])
-    uang = ada[["pagu", "realisasi_anggaran"]].groupby(kunci[ada.index], sort=False).sum()
+    uang_rows = ada.assign(_kunci=kunci[ada.index])
+    uang_rows = uang_rows.drop_duplicates(["bidang", "_kunci", "pagu", "realisasi_anggaran"])
+    uang = uang_rows.groupby("_kunci", sort=False)[["pagu", "realisasi_anggaran"]].sum()
     kinerja = view.groupby(kunci, sort=False)["capaian_bulat"].agg(["mean", "count"])
     out = uang.join(kinerja)
     s = serapan(out["pagu"], out["realisasi_anggaran"])

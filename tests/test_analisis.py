@@ -694,6 +694,24 @@ def test_anggaran_per_sasaran() -> None:
     assert got.loc[PENYERAPAN, "pagu"] == 106_439_453_000 + 100
 
 
+def test_anggaran_per_sasaran_counts_a_repeated_programme_budget_once() -> None:
+    """One programme's pagu written on each of its indicator rows is one budget; another
+    bidang's equal figures, or a different realisasi, are another."""
+    rows = [
+        rec(A, "TW IV", 100, 90, pagu=1000.0, realisasi_anggaran=800.0),
+        rec(B, "TW IV", 100, 95, pagu=1000.0, realisasi_anggaran=800.0),  # the same programme
+        rec(C, "TW IV", 100, 70, pagu=1000.0, realisasi_anggaran=700.0),  # another programme
+    ]
+    view = analisis.view(records(rows), None, tahun=2024, periode="TW IV")
+    got = analisis.anggaran(view, per="sasaran").set_index("sasaran")
+    assert got.loc[PENYERAPAN, "pagu"] == 2000
+    assert got.loc[PENYERAPAN, "realisasi_anggaran"] == 1500
+    assert got.loc[PENYERAPAN, "serapan"] == pytest.approx(75)
+    assert got.loc[PENYERAPAN, "jumlah_indikator"] == 3
+    # Per indicator, each row keeps its own figures.
+    assert analisis.anggaran(view)["pagu"].tolist() == [1000, 1000, 1000]
+
+
 def test_anggaran_edges() -> None:
     view = budget_view().assign(pagu=NAN)
     assert analisis.anggaran(view).empty
