@@ -1,17 +1,42 @@
-"""Beranda: where the SOP round stands, with links to each step's screen."""
+"""Beranda: the round now running, its seven SOP steps against their mutu baku, and the year's
+completeness per bidang, with the links to each step's screen."""
 
 import streamlit as st
 
 from kinerja import ui
+from kinerja.ui import beranda, cards
 
 st.title("Pengumpulan Data Kinerja")
 ui.require_database()
 ui.instansi_caption()
+beranda.notice()
 
-ui.overview_metrics()
+putaran = beranda.choose_round()
+if putaran is None:
+    st.info("Belum ada putaran pengumpulan data. Buka putaran pertama di bawah.")
+    beranda.who()
+    beranda.open_round_form(None)
+    st.stop()
 
-st.subheader("Langkah")
+tahun, periode = putaran
+keadaan = beranda.round_state(tahun, periode)
+beranda.header(keadaan)
+cards.overview_metrics(tahun, periode)
+
+st.markdown("**Langkah SOP Pengumpulan Data Kinerja**")
+beranda.steps_table(keadaan)
+beranda.who()
+beranda.record_step_form(keadaan)
+beranda.deadline_form(keadaan)
+beranda.open_round_form(putaran)
+
+beranda.completeness(tahun)
+
+st.subheader("Halaman")
 st.page_link("views/unggah.py", label="Unggah lembar isian bidang", icon=":material/upload_file:")
 st.page_link(
     "views/riwayat.py", label="Riwayat kiriman dan data tersimpan", icon=":material/history:"
+)
+st.page_link(
+    "views/evaluasi.py", label="Evaluasi dan verifikasi (langkah 6)", icon=":material/fact_check:"
 )

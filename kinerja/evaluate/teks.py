@@ -10,24 +10,9 @@ import math
 import unicodedata
 from decimal import Decimal
 
+from kinerja import waktu
 from kinerja.angka import TANDA_KOSONG, format_angka, format_persen
 from kinerja.evaluate.data import hilang, kunci
-
-_WIB = dt.timezone(dt.timedelta(hours=7))
-_BULAN = (
-    "Januari",
-    "Februari",
-    "Maret",
-    "April",
-    "Mei",
-    "Juni",
-    "Juli",
-    "Agustus",
-    "September",
-    "Oktober",
-    "November",
-    "Desember",
-)
 
 
 def flag_id(
@@ -88,5 +73,5 @@ def label(periode: object, tahun: object) -> str:
 
 
 def wib(when: dt.datetime) -> str:
-    w = when.astimezone(_WIB)
-    return f"{w.day} {_BULAN[w.month - 1]} {w.year} {w:%H.%M} WIB"
+    """ "26 November 2026 10.15 WIB" (waktu.jam_wib)."""
+    return waktu.jam_wib(when)

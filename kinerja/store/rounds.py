@@ -5,13 +5,23 @@ from __future__ import annotations
 import datetime as dt
 
 import pandas as pd
+import sqlalchemy as sa
 from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja import schema
 from kinerja.store import instansi
 from kinerja.store.engine import StoreError, read, write
-from kinerja.store.tables import Langkah, Putaran, add_audit, check_user, now
+from kinerja.store.tables import (
+    Cakupan,
+    Kiriman,
+    Langkah,
+    Putaran,
+    Rekaman,
+    add_audit,
+    check_user,
+    now,
+)
 
 # The SOP steps (docs/domain.md), in order, as they are recorded on a round.
 LANGKAH: dict[str, str] = {
@@ -19,6 +29,7 @@ LANGKAH: dict[str, str] = {
     "format_dibuat": "Format data kinerja dibuat",
     "format_dikirim": "Format dikirim ke bidang",
     "batas_waktu": "Batas waktu pengisian",
+    "diisi": "Format diisi bidang",
     "data_terkumpul": "Data terkumpul",
     "dievaluasi": "Data dianalisis dan dievaluasi",
     "disusun": "Data kinerja disusun",
@@ -126,7 +137,8 @@ def add_step(
 def rounds(engine: Engine, iid: int, *, tahun: int | None) -> pd.DataFrame:
     """Rounds with their steps: one row per step (a round without steps has one empty row).
 
-    Columns: putaran_id, tahun, periode, langkah, waktu, oleh, catatan.
+    Columns: putaran_id, tahun, periode, langkah, waktu, oleh, catatan, langkah_id (the
+    order steps were recorded in), dicatat (when recorded).
     """
     q = (
         select(
@@ -137,6 +149,8 @@ def rounds(engine: Engine, iid: int, *, tahun: int | None) -> pd.DataFrame:
             Langkah.waktu,
             Langkah.oleh,
             Langkah.catatan,
+            Langkah.id.label("langkah_id"),
+            Langkah.dicatat,
         )
         .select_from(Putaran)
         .outerjoin(Langkah, Langkah.putaran_id == Putaran.id)
@@ -147,6 +161,143 @@ def rounds(engine: Engine, iid: int, *, tahun: int | None) -> pd.DataFrame:
         q = q.where(Putaran.tahun == tahun)
     with read(engine) as conn:
         rows = conn.execute(q).all()
-    return pd.DataFrame(
-        rows, columns=["putaran_id", "tahun", "periode", "langkah", "waktu", "oleh", "catatan"]
+    return pd.DataFrame(rows, columns=ROUND_COLUMNS)
+
+
+ROUND_COLUMNS = [
+    "putaran_id",
+    "tahun",
+    "periode",
+    "langkah",
+    "waktu",
+    "oleh",
+    "catatan",
+    "langkah_id",
+    "dicatat",
+]
+SUBMISSION_COLUMNS = ["tahun", "periode", "bidang", "kiriman_id", "status", "waktu", "pengguna"]
+
+
+def start_round(
+    engine: Engine,
+    iid: int,
+    tahun: int,
+    periode: str,
+    *,
+    user: str,
+    batas: dt.datetime,
+    waktu: dt.datetime | None,
+    catatan: str | None,
+) -> int:
+    """Open a round the SOP way, in one transaction: its disposisi (step 1, at waktu, default
+    now) and its deadline (a batas_waktu step at batas). Refused when the round already has a
+    disposisi. Returns the round's id."""
+    periode = check_periode(periode)
+    check_user(user)
+    with write(engine) as conn:
+        instansi.lock(conn, iid)
+        pid = putaran(conn, iid, tahun, periode)
+        before = conn.execute(
+            select(Langkah.waktu, Langkah.oleh)
+            .where(Langkah.putaran_id == pid, Langkah.langkah == "disposisi")
+            .order_by(Langkah.id)
+        ).first()
+        if before is not None:
+            raise StoreError(
+                f"Putaran {periode} {tahun} sudah dibuka (disposisi oleh {before.oleh}); "
+                "catat langkahnya atau ubah tenggatnya saja."
+            )
+        when = waktu or now()
+        for langkah, at, note in (("disposisi", when, catatan), ("batas_waktu", batas, None)):
+            sid = conn.execute(
+                insert(Langkah)
+                .values(
+                    putaran_id=pid,
+                    langkah=langkah,
+                    waktu=at,
+                    oleh=user,
+                    catatan=note,
+                    dicatat=now(),
+                )
+                .returning(Langkah.id)
+            ).scalar_one()
+            add_audit(
+                conn,
+                user,
+                "langkah.catat",
+                "langkah",
+                sid,
+                instansi_id=iid,
+                baru={
+                    "tahun": tahun,
+                    "periode": periode,
+                    "langkah": langkah,
+                    "waktu": at.isoformat(),
+                    "catatan": note,
+                },
+            )
+        add_audit(
+            conn,
+            user,
+            "putaran.buka",
+            "putaran",
+            pid,
+            instansi_id=iid,
+            baru={"tahun": tahun, "periode": periode, "batas_waktu": batas.isoformat()},
+        )
+    return pid
+
+
+def round_submissions(
+    engine: Engine, iid: int, *, tahun: int | None, periode: str | None
+) -> pd.DataFrame:
+    """Every submission covering a round, one row per bidang it covers (accepted, refused or
+    superseded), oldest first: SUBMISSION_COLUMNS."""
+    q = (
+        select(
+            Putaran.tahun,
+            Putaran.periode,
+            Cakupan.bidang,
+            Kiriman.id,
+            Kiriman.status,
+            Kiriman.waktu,
+            Kiriman.pengguna,
+        )
+        .join(Cakupan, Cakupan.putaran_id == Putaran.id)
+        .join(Kiriman, Kiriman.id == Cakupan.kiriman_id)
+        .where(Putaran.instansi_id == iid)
+        .order_by(Kiriman.id, Cakupan.id)
     )
+    if tahun is not None:
+        q = q.where(Putaran.tahun == tahun)
+    if periode is not None:
+        q = q.where(Putaran.periode == check_periode(periode))
+    with read(engine) as conn:
+        rows = conn.execute(q).all()
+    return pd.DataFrame(rows, columns=SUBMISSION_COLUMNS)
+
+
+def summary(engine: Engine, iid: int, *, tahun: int | None, periode: str | None) -> dict[str, int]:
+    """Counted in the database, for one round when tahun and periode are given (else every
+    round): kiriman (submissions of every status covering it), rekaman_kini (its current
+    records), bidang_kini (bidang with current records)."""
+    kiriman = select(sa.func.count(sa.distinct(Kiriman.id))).where(Kiriman.instansi_id == iid)
+    kini = sa.and_(Rekaman.instansi_id == iid, Rekaman.kini == sa.true())
+    if tahun is not None or periode is not None:
+        cover = select(Cakupan.kiriman_id).join(Putaran, Putaran.id == Cakupan.putaran_id)
+        if tahun is not None:
+            cover = cover.where(Putaran.tahun == tahun)
+            kini = sa.and_(kini, Rekaman.tahun == tahun)
+        if periode is not None:
+            periode = check_periode(periode)
+            cover = cover.where(Putaran.periode == periode)
+            kini = sa.and_(kini, Rekaman.periode == periode)
+        kiriman = kiriman.where(Kiriman.id.in_(cover))
+    with read(engine) as conn:
+        return {
+            "kiriman": int(conn.scalar(kiriman) or 0),
+            "rekaman_kini": int(conn.scalar(select(sa.func.count()).where(kini)) or 0),
+            "bidang_kini": int(
+                conn.scalar(select(sa.func.count(sa.distinct(Rekaman.bidang))).where(kini)) or 0
+            ),
+        }

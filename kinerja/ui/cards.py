@@ -109,12 +109,14 @@ def instansi_caption() -> None:
     st.caption(line)
 
 
-def overview_metrics() -> None:
-    """Counts from the database: submissions, current records, bidang that have sent data."""
-    counts = ringkasan()
-    bidang_list = list(settings().get("bidang") or [])
+def overview_metrics(tahun: int, periode: str) -> None:
+    """The counts of the round shown: its submissions, its records, the bidang that sent."""
+    counts = ringkasan(tahun, periode)
     c1, c2, c3 = st.columns(3)
-    c1.metric("Kiriman tersimpan", format_angka(counts.kiriman))
-    c2.metric("Data kinerja terkini", format_angka(counts.rekaman_kini))
-    sent = counts.bidang_kini
-    c3.metric("Bidang yang sudah mengirim", f"{sent} dari {len(bidang_list) or sent}")
+    c1.metric(
+        "Kiriman putaran ini",
+        format_angka(counts.kiriman),
+        help="Semua kiriman untuk putaran ini: diterima, ditolak, dan yang sudah digantikan.",
+    )
+    c2.metric("Data kinerja putaran ini", format_angka(counts.rekaman_kini))
+    c3.metric("Bidang yang sudah mengirim", f"{counts.bidang_kini} dari {counts.bidang} bidang")

@@ -8,7 +8,6 @@ from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
-import sqlalchemy as sa
 import streamlit as st
 
 from kinerja import capaian, ingest, kirim
@@ -134,55 +133,31 @@ def save(uploads: list[Upload], defaults: ingest.Defaults) -> None:
 
 @dataclass(frozen=True)
 class Ringkasan:
-    """Beranda's counts: submissions stored, current records, bidang with current records."""
+    """Beranda's counts for one round: its submissions (every attempt: accepted, refused,
+    superseded), its current records, and the bidang with current records in it."""
 
     kiriman: int
     rekaman_kini: int
     bidang_kini: int
+    bidang: int  # the agency's bidang (those that must send)
 
 
 @guarded
-def ringkasan() -> Ringkasan:
-    """Counted in the database (Beranda no longer loads every record to count them)."""
+def ringkasan(tahun: int, periode: str) -> Ringkasan:
+    """The counts of the round tahun + periode (not of every year)."""
     s = store()
-    summary = getattr(s, "summary", None)
-    counts = summary() if callable(summary) else _count(s)
+    return _count(s, tahun, periode, list(settings().get("bidang") or []))
+
+
+def _count(s: Store, tahun: int, periode: str, bidang: list[str]) -> Ringkasan:
+    counts = s.summary(tahun=tahun, periode=periode)
+    sent = counts["bidang_kini"]
     return Ringkasan(
-        int(counts["kiriman"]), int(counts["rekaman_kini"]), int(counts["bidang_kini"])
+        kiriman=counts["kiriman"],
+        rekaman_kini=counts["rekaman_kini"],
+        bidang_kini=sent,
+        bidang=len(bidang) or sent,
     )
-
-
-# Stand-in for Store.summary(*, instansi_id: int | None = None) -> dict[str, int] with the
-# keys "kiriman", "rekaman_kini" and "bidang_kini" (the default agency's counts), until the
-# store has it: the same three COUNTs, on the tables' names only. Remove with the store's.
-_KIRIMAN = sa.table("kiriman", sa.column("instansi_id"))
-_REKAMAN = sa.table("rekaman", sa.column("instansi_id"), sa.column("kini"), sa.column("bidang"))
-
-
-def _count(s: Store) -> dict[str, int]:
-    agencies = s.instansi()
-    if agencies.empty:
-        return {"kiriman": 0, "rekaman_kini": 0, "bidang_kini": 0}
-    iid = int(agencies["id"].min())  # the store's default agency: the first one
-    kini = sa.and_(_REKAMAN.c.instansi_id == iid, _REKAMAN.c.kini == sa.true())
-    with s.engine.connect() as conn:
-        return {
-            "kiriman": int(
-                conn.scalar(
-                    sa.select(sa.func.count())
-                    .select_from(_KIRIMAN)
-                    .where(_KIRIMAN.c.instansi_id == iid)
-                )
-                or 0
-            ),
-            "rekaman_kini": int(
-                conn.scalar(sa.select(sa.func.count()).select_from(_REKAMAN).where(kini)) or 0
-            ),
-            "bidang_kini": int(
-                conn.scalar(sa.select(sa.func.count(sa.distinct(_REKAMAN.c.bidang))).where(kini))
-                or 0
-            ),
-        }
 
 
 @guarded

@@ -21,8 +21,8 @@ from kinerja.ui import state
 from kinerja.ui.data import settings, store
 from kinerja.ui.guards import guarded
 from kinerja.ui.markup import escape
+from kinerja.waktu import WIB
 
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 SEMUA = "Semua"
 STATUS_VERIFIKASI = {
     "draft": "Belum dikirim",

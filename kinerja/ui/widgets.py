@@ -50,7 +50,21 @@ def context_form() -> ingest.Defaults:
 
 
 def history_filters() -> ingest.Defaults:
-    """Bidang, tahun and periode to filter the history by ("Semua" = no filter)."""
+    """Bidang, tahun and periode to filter the history by ("Semua" = no filter). The address
+    sets them once (/riwayat?bidang=...&tahun=2023&periode=TW+IV: Beranda's matrix links
+    there); values the page does not offer are ignored."""
+    asked = {k: st.query_params.get(k) for k in ("bidang", "tahun", "periode")}
+    if any(asked.values()):
+        if asked["bidang"] in list(settings().get("bidang") or []):
+            st.session_state[f"{state.RIWAYAT}_bidang"] = asked["bidang"]
+        tahun = schema.parse_tahun(asked["tahun"]) if asked["tahun"] else None
+        if tahun is not None:
+            st.session_state[f"{state.RIWAYAT}_tahun"] = tahun
+        periode = schema.parse_periode(asked["periode"]) if asked["periode"] else None
+        if periode is not None:
+            st.session_state[f"{state.RIWAYAT}_periode"] = periode
+        for k in [k for k in asked if k in st.query_params]:
+            del st.query_params[k]  # once: the filters are the person's from here on
     return _bidang_tahun_periode(state.RIWAYAT, "Semua", "semua")
 
 

@@ -33,6 +33,6 @@ def test_saved_upload_survives_reload_and_restart(
     page.goto(f"{again}/riwayat")
     assert [(r["File"], r["Status"]) for r in history_rows(page)] == [(VALID_NAME, "diterima")]
     page.goto(again)
-    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Data kinerja terkini")
+    metric = page.locator('[data-testid="stMetric"]').filter(has_text="Data kinerja putaran ini")
     expect(metric).to_be_visible(timeout=60_000)
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text(str(len(VALID_ROWS)))
