@@ -7,14 +7,20 @@ PK_COLUMNS and within its text limits. The reader imports the store, never the r
 
 from __future__ import annotations
 
+import io
+import math
+import re
+from collections.abc import Sequence
 from typing import Any
 
 import pandas as pd
+import xlsxwriter
 
-from kinerja import schema
+from kinerja import bidang, schema
 from kinerja.angka import parse_angka
+from kinerja.export import WORKBOOK_OPTIONS, xlsx_text
 from kinerja.ingest import locate_table
-from kinerja.store.indicators import PK_COLUMNS
+from kinerja.store.indicators import PK_COLUMNS, PK_LABELS
 from kinerja.store.tables import Indikator, string_lengths
 from kinerja.workbook import WorkbookError, load
 
@@ -53,13 +59,19 @@ def _blank(v: Any) -> bool:
     return v is None or (isinstance(v, str) and not v.strip()) or v != v
 
 
-def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[str]]:
+def read_pk(
+    data: bytes, filename: str = "pk.xlsx", *, daftar_bidang: Sequence[str] = ()
+) -> tuple[pd.DataFrame, list[str]]:
     """Read a PK sheet (columns in the README's "Format PK") into PK_COLUMNS; (frame, errors).
 
     The header is the first row within the first 40 of any visible sheet that names an
     indikator column; title rows, merged headers, a column-number row, blank rows, sasaran
     label rows without an indikator and the signature block are skipped. Errors are Indonesian
     and name the spreadsheet row and the column as the sheet writes it.
+
+    daftar_bidang: the agency's bidang list. Each bidang is then written in the list's
+    spelling (kinerja.bidang.match: case, spacing, a "Bidang" on one side); one not in the
+    list is an error naming its cell, with the closest names. Empty: any name as written.
     """
     try:
         book = load(data, filename=filename)
@@ -131,6 +143,17 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
                         )
             if not rec["bidang"]:
                 errors.append(f"Baris {r}: kolom Bidang kosong.")
+            elif daftar_bidang:
+                found = bidang.match(rec["bidang"], daftar_bidang)
+                if found is None:
+                    col = columns["bidang"]
+                    cell = f"sel {col.letter}{r}"
+                    errors.append(
+                        f"Baris {r}, kolom {col.header}: "
+                        + bidang.tidak_dikenal(rec["bidang"], daftar_bidang, cell)
+                    )
+                else:
+                    rec["bidang"] = found
             key = (rec["bidang"], rec["indikator"])
             if key in seen:
                 errors.append(
@@ -145,3 +168,81 @@ def read_pk(data: bytes, filename: str = "pk.xlsx") -> tuple[pd.DataFrame, list[
     return pd.DataFrame(columns=PK_COLUMNS), [
         "Tidak ditemukan tabel PK: tidak ada kolom 'Indikator Kinerja' di berkas ini."
     ]
+
+
+_WHERE = re.compile(r"^Baris (\d+)(?:, kolom (.+?))?: (.*)$", re.DOTALL)
+
+
+def issues(errors: Sequence[str]) -> pd.DataFrame:
+    """read_pk's errors as a table: Baris (the spreadsheet's row, None for the file), Kolom
+    (as the sheet writes it, "" when none), Pesan."""
+    rows: list[tuple[int | None, str, str]] = []
+    for e in errors:
+        m = _WHERE.match(e)
+        if m:
+            rows.append((int(m.group(1)), m.group(2) or "", m.group(3)))
+        else:
+            rows.append((None, "", e))
+    return pd.DataFrame(rows, columns=["Baris", "Kolom", "Pesan"]).astype({"Baris": "Int64"})
+
+
+_MONEY_FORMAT = '"Rp" #,##0'
+
+
+def to_xlsx(indicators: pd.DataFrame, *, tahun: int, judul: str = "") -> bytes:
+    """The year's indicator master as an .xlsx that read_pk reads back: an optional title
+    row, then one header row (PK_LABELS) and a row per indicator. Text is stored as text
+    (never a formula), numbers as numbers (pagu as "Rp" #,##0), blanks as empty cells."""
+    buf = io.BytesIO()
+    with xlsxwriter.Workbook(buf, WORKBOOK_OPTIONS) as wb:
+        ws = wb.add_worksheet(f"PK {tahun}")
+        bold = wb.add_format({"bold": True})
+        header = wb.add_format({"bold": True, "text_wrap": True, "bg_color": "#DDEBF7"})
+        money = wb.add_format({"num_format": _MONEY_FORMAT})
+        title = judul or f"PERJANJIAN KINERJA DAN RENCANA AKSI TAHUN {tahun}"
+        ws.write_string(0, 0, xlsx_text(title), bold)
+        head = 2
+        for j, c in enumerate(PK_COLUMNS):
+            ws.write_string(head, j, PK_LABELS[c], header)
+            ws.set_column(j, j, 40 if c in ("sasaran", "indikator", "program") else 14)
+        for i, row in enumerate(indicators[PK_COLUMNS].to_dict("records"), start=head + 1):
+            for j, c in enumerate(PK_COLUMNS):
+                v = row[c]
+                if v is None or (isinstance(v, float) and not math.isfinite(v)) or v is pd.NA:
+                    continue
+                if c == "tahun_renstra":
+                    ws.write_number(i, j, int(v))
+                elif isinstance(v, str):
+                    ws.write_string(i, j, xlsx_text(v))
+                else:
+                    ws.write_number(i, j, float(v), money if c == "pagu" else None)
+        ws.freeze_panes(head + 1, 0)
+    return buf.getvalue()
+
+
+def _same(a: Any, b: Any) -> bool:
+    if _blank(a) or _blank(b):
+        return _blank(a) and _blank(b)
+    if isinstance(a, str) or isinstance(b, str):
+        return " ".join(str(a).split()) == " ".join(str(b).split())
+    try:
+        return float(a) == float(b)
+    except (TypeError, ValueError):
+        return bool(a == b)
+
+
+def changed(before: pd.DataFrame, after: pd.DataFrame) -> dict[int, dict[str, Any]]:
+    """What an editor changed: indicator id (both frames' index) -> {column: new value} for
+    the PK_COLUMNS whose value differs. Blank, None and NaN are one value; text is compared
+    with its spacing tidied (the store tidies it too); a blank new value is None."""
+    out: dict[int, dict[str, Any]] = {}
+    columns = [c for c in PK_COLUMNS if c in before.columns and c in after.columns]
+    for i in after.index.intersection(before.index):
+        row = {
+            c: None if _blank(after.at[i, c]) else after.at[i, c]
+            for c in columns
+            if not _same(before.at[i, c], after.at[i, c])
+        }
+        if row:
+            out[int(i)] = row
+    return out

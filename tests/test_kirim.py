@@ -316,10 +316,17 @@ def test_every_bidang_is_one_of_the_agencys(
 
 
 def test_without_a_bidang_list_any_bidang_is_stored_as_written(s: store.Store) -> None:
-    s.set_settings({"bidang": []}, user="admin")
-    sent = send(s, sheet(ikm("Bidang Fiktif")), defaults=ingest.Defaults(bidang="Bidang Lain"))
+    """An agency that never set a list (a list once set cannot be emptied: see
+    tests/test_pengaturan.py)."""
+    iid = s.create_instansi("tanpa-daftar", "Dinas Tanpa Daftar Bidang", {}, user="admin")
+    sent = send(
+        s,
+        sheet(ikm("Bidang Fiktif")),
+        defaults=ingest.Defaults(bidang="Bidang Lain"),
+        instansi_id=iid,
+    )
     assert sent.accepted
-    assert list(s.records()["bidang"]) == ["Bidang Fiktif"]
+    assert list(s.records(instansi_id=iid)["bidang"]) == ["Bidang Fiktif"]
 
 
 def test_a_refused_file_is_labelled_with_the_agencys_spelling(agency: store.Store) -> None:

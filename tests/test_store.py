@@ -638,10 +638,11 @@ def test_public_surface() -> None:
     """What the pages and the CLI call; a change here is a change for them."""
     surface = {
         "init", "instansi", "create_instansi", "settings", "set_settings", "capaian_settings",
-        "open_round", "add_step", "rounds", "submit", "submission_file", "submission_report",
+        "open_round", "add_step", "rounds", "start_round", "round_submissions", "summary",
+        "submit", "submission_file", "submission_report",
         "records", "history", "changes", "verify", "return_", "unverify", "verification",
         "verification_status", "add_note", "notes", "audit", "import_pk", "indicators",
-        "update_indicator", "backup", "check", "counts", "close",
+        "update_indicator", "update_indicators", "backup", "check", "counts", "close",
         # evaluation (kinerja.evaluasi reads these): decisions on flags and its inputs
         "flag_decisions", "decide_flag", "upload_warnings", "deadlines", "pk_all_years",
         "slot_records", "version",

@@ -150,6 +150,47 @@ class Store:
         """Rounds with their steps: one row per step (a round without steps has one empty row)."""
         return rounds.rounds(self.engine, self._iid(instansi_id), tahun=tahun)
 
+    def start_round(
+        self,
+        tahun: int,
+        periode: str,
+        *,
+        user: str,
+        batas: dt.datetime,
+        waktu: dt.datetime | None = None,
+        catatan: str | None = None,
+        instansi_id: int | None = None,
+    ) -> int:
+        """Open a round the SOP way: its disposisi (waktu, default now) and its deadline
+        (batas), in one transaction; refused when already opened (see kinerja.putaran.buka)."""
+        iid = self._iid(instansi_id)
+        return rounds.start_round(
+            self.engine, iid, tahun, periode, user=user, batas=batas, waktu=waktu, catatan=catatan
+        )
+
+    def round_submissions(
+        self,
+        *,
+        instansi_id: int | None = None,
+        tahun: int | None = None,
+        periode: str | None = None,
+    ) -> pd.DataFrame:
+        """Submissions per round and bidang they cover: tahun, periode, bidang, kiriman_id,
+        status, waktu, pengguna (oldest first)."""
+        iid = self._iid(instansi_id)
+        return rounds.round_submissions(self.engine, iid, tahun=tahun, periode=periode)
+
+    def summary(
+        self,
+        *,
+        instansi_id: int | None = None,
+        tahun: int | None = None,
+        periode: str | None = None,
+    ) -> dict[str, int]:
+        """Counts of one round (or of all): kiriman (every status), rekaman_kini, bidang_kini."""
+        iid = self._iid(instansi_id)
+        return rounds.summary(self.engine, iid, tahun=tahun, periode=periode)
+
     # -- submissions (submissions, records) --------------------------------------------------
 
     def submit(
@@ -363,6 +404,11 @@ class Store:
     def update_indicator(self, indikator_id: int, values: Mapping[str, Any], *, user: str) -> None:
         """Edit one indicator of the master (only PK_COLUMNS); audited with old and new values."""
         indicators.update_indicator(self.engine, indikator_id, values, user=user)
+
+    def update_indicators(self, changes: Mapping[int, Mapping[str, Any]], *, user: str) -> int:
+        """Edit several indicators (id -> changed PK_COLUMNS) in one transaction with the PK
+        import's checks; a refusal changes nothing. Each edit audited. Returns how many."""
+        return indicators.update_indicators(self.engine, changes, user=user)
 
     # -- backup and checks (maintenance) -----------------------------------------------------
 

@@ -10,11 +10,21 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 import pandas as pd
-from sqlalchemy import insert, select, update
+from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja.store.engine import StoreError, data_dir, read, write
-from kinerja.store.tables import Instansi, add_audit, check_length, check_user, now
+from kinerja.store.tables import (
+    Cakupan,
+    Indikator,
+    Instansi,
+    Putaran,
+    Rekaman,
+    add_audit,
+    check_length,
+    check_user,
+    now,
+)
 
 if TYPE_CHECKING:
     from kinerja.capaian import Settings
@@ -144,7 +154,13 @@ def settings(engine: Engine, iid: int) -> dict[str, Any]:
 def set_settings(
     engine: Engine, iid: int, values: Mapping[str, Any], *, user: str
 ) -> dict[str, Any]:
-    """Merge values into the agency's settings (top-level keys replaced); audited."""
+    """Merge values into the agency's settings (top-level keys replaced); audited.
+
+    Checked here for every caller: capaian (capaian.Settings), bidang (kinerja.pengaturan:
+    names unique ignoring case and spacing; a name with stored records, submissions or PK
+    indicators cannot leave the list), tenggat_hari (whole days 0..366 per periode). The
+    other keys are checked by the forms (kinerja.pengaturan) before they reach the store.
+    """
     check_user(user)
     values = dict(values)
     if "capaian" in values:
@@ -154,15 +170,22 @@ def set_settings(
             values["capaian"] = capaian.Settings.from_dict(values["capaian"] or {}).to_dict()
         except (TypeError, ValueError) as exc:
             raise StoreError(f"Pengaturan capaian tidak sah: {exc}") from exc
-    if "bidang" in values and not (
-        isinstance(values["bidang"], list)
-        and all(isinstance(b, str) and b.strip() for b in values["bidang"])
-    ):
-        raise StoreError("Daftar bidang harus berupa daftar nama yang tidak kosong.")
+    if "bidang" in values:
+        values["bidang"] = _checked_bidang(values["bidang"])
+    if "tenggat_hari" in values:
+        from kinerja import pengaturan
+
+        hasil = pengaturan.check_tenggat(values["tenggat_hari"] or {})
+        if not hasil.ok:
+            raise StoreError(" ".join(hasil.galat))
+        values["tenggat_hari"] = hasil.nilai["tenggat_hari"]
     with write(engine) as conn:
+        lock(conn, iid)  # a submission under a bidang being removed waits, or is counted
         old = conn.scalar(select(Instansi.pengaturan).where(Instansi.id == iid))
         if old is None:
             raise StoreError(f"Instansi {iid} tidak ada.")
+        if "bidang" in values:
+            _refuse_dropping_bidang_with_data(conn, iid, old.get("bidang") or [], values["bidang"])
         new = {**old, **values}
         changed: dict[str, Any] = {"pengaturan": new}
         if new.get("nama"):
@@ -173,6 +196,68 @@ def set_settings(
             conn, user, "pengaturan.ubah", "instansi", iid, instansi_id=iid, lama=old, baru=new
         )
     return new
+
+
+def _checked_bidang(names: Any) -> list[str]:
+    """The bidang list cleaned (kinerja.pengaturan.check_bidang), or StoreError."""
+    from kinerja import pengaturan
+
+    if not (isinstance(names, list) and all(isinstance(b, str) and b.strip() for b in names)):
+        raise StoreError("Daftar bidang harus berupa daftar nama yang tidak kosong.")
+    hasil = pengaturan.check_bidang(names)
+    if not hasil.ok:
+        raise StoreError(" ".join(hasil.galat))
+    return list(hasil.nilai["bidang"])
+
+
+def bidang_usage(conn: Connection, iid: int, names: list[str]) -> dict[str, dict[str, int]]:
+    """What the agency stores under each name, exactly as spelled: {"rekaman" (every version),
+    "kiriman" (submissions covering it), "indikator" (PK rows of any year)}; names with
+    nothing stored are left out."""
+    if not names:
+        return {}
+    counts: dict[str, dict[str, int]] = {}
+    queries = {
+        "rekaman": select(Rekaman.bidang, func.count())
+        .where(Rekaman.instansi_id == iid, Rekaman.bidang.in_(names))
+        .group_by(Rekaman.bidang),
+        "kiriman": select(Cakupan.bidang, func.count(func.distinct(Cakupan.kiriman_id)))
+        .join(Putaran, Putaran.id == Cakupan.putaran_id)
+        .where(Putaran.instansi_id == iid, Cakupan.bidang.in_(names))
+        .group_by(Cakupan.bidang),
+        "indikator": select(Indikator.bidang, func.count())
+        .where(Indikator.instansi_id == iid, Indikator.bidang.in_(names))
+        .group_by(Indikator.bidang),
+    }
+    for what, q in queries.items():
+        for name, n in conn.execute(q).all():
+            counts.setdefault(name, {"rekaman": 0, "kiriman": 0, "indikator": 0})[what] = int(n)
+    return counts
+
+
+def _refuse_dropping_bidang_with_data(
+    conn: Connection, iid: int, lama: list[str], baru: list[str]
+) -> None:
+    """A bidang leaves the list (removed, renamed or respelled: data is stored under its exact
+    name) only when nothing is stored under it; else StoreError saying how much is."""
+    from kinerja import pengaturan
+
+    used = bidang_usage(conn, iid, pengaturan.bidang_hilang(lama, baru))
+    if not used:
+        return
+    parts = []
+    for name, n in used.items():
+        amounts = [
+            f"{n['rekaman']} data kinerja" if n["rekaman"] else "",
+            f"{n['kiriman']} kiriman" if n["kiriman"] else "",
+            f"{n['indikator']} indikator PK" if n["indikator"] else "",
+        ]
+        parts.append(f"{name!r} ({', '.join(a for a in amounts if a)})")
+    raise StoreError(
+        "Bidang berikut tidak dapat dihapus atau diganti namanya karena sudah ada data atas "
+        f"namanya: {'; '.join(parts)}. Biarkan nama lama tetap di daftar (data lama tetap "
+        "memakainya) dan tambahkan nama baru sebagai bidang tersendiri."
+    )
 
 
 def capaian_settings(engine: Engine, iid: int) -> Settings:
