@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Install the system packages the tests use, from Debian's archive: the PostgreSQL server
-# (scripts/with-postgres.sh; its client tools give pg_dump for the backup tests) and
-# Chromium (the browser tests drive it with Playwright, not through ChromeDriver).
+# (scripts/with-postgres.sh; its client tools give pg_dump for the backup tests),
+# Chromium (the browser tests drive it with Playwright, not through ChromeDriver) and
+# LibreOffice Calc (the format round trip opens, fills and saves the format with it, headless).
 # Idempotent: does nothing when they are there. Installs only what is missing, never
 # upgrades a package already installed (--no-upgrade), and skips Recommends (desktop
 # helpers such as upower, notification-daemon and Mesa's drivers, which no test uses).
@@ -12,6 +13,11 @@ export PATH="$PATH:/usr/local/sbin:/usr/sbin:/sbin"
 
 missing=()
 command -v chromium >/dev/null 2>&1 || missing+=("chromium")
+# localc comes with the Calc package itself; soffice alone may be Writer without Calc.
+{ command -v localc >/dev/null 2>&1 && command -v soffice >/dev/null 2>&1; } \
+    || missing+=("libreoffice-calc")
+# lowriter comes with Writer: the LKjIP document (.docx) is opened and printed with it.
+command -v lowriter >/dev/null 2>&1 || missing+=("libreoffice-writer")
 # Debian keeps the server binaries off PATH, one folder per major version.
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
     || ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
@@ -20,7 +26,7 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "System packages present: chromium, PostgreSQL server and pg_dump."
+    echo "System packages present: chromium, LibreOffice Calc, PostgreSQL server and pg_dump."
     exit 0
 fi
 echo "Missing: ${missing[*]}"

@@ -21,7 +21,7 @@ from kinerja.schema import PERIODE, PERIODE_AKHIR_BULAN, parse_periode
 # A PK target column per periode. Semesters take the quarter ending the same month, and only
 # for agregasi "akhir" (a cumulative figure): a semester of a "jumlah" or "rata-rata"
 # indicator has no target of its own in the PK, so it is not compared.
-_PK_TARGET: dict[str, str] = {
+PK_TARGET: dict[str, str] = {
     "TW I": "target_tw1",
     "TW II": "target_tw2",
     "TW III": "target_tw3",
@@ -149,7 +149,7 @@ def target_beda_pk(d: Data, pkr: pd.DataFrame) -> Tanda:
     akhir = agregasi_akhir(pkr)
     pk_target = np.full(d.n, np.nan)
     kolom = np.full(d.n, None, dtype=object)
-    for per, col in _PK_TARGET.items():
+    for per, col in PK_TARGET.items():
         m = d.periode == per
         if per.startswith("Semester"):
             m &= akhir

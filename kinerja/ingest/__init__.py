@@ -2,7 +2,8 @@
 
 One job per module: results (what a read gives, its JSON, the merge), locate (where the tables
 are), cells (cell columns to values), checks (the pandera model, duplicates, capaian), reader
-(every table of every visible sheet, with its context). The names below are the public surface.
+(every table of every visible sheet, with its context), meta (the app's own collection format:
+its metadata block and the checks against it). The names below are the public surface.
 """
 
 from kinerja import capaian as cp

@@ -12,6 +12,7 @@ import pandas as pd
 
 from kinerja import bidang, schema
 from kinerja import capaian as cp
+from kinerja.ingest import meta as format_meta
 from kinerja.ingest.cells import (
     TEXT_FIELDS,
     VALUE_FIELDS,
@@ -87,8 +88,14 @@ def _source_name(source: bytes | str | Path) -> str:
 
 
 def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings) -> IngestResult:
-    """Every table of every visible sheet, each with its own title and name as context."""
+    """Every table of every visible sheet, each with its own title and name as context.
+
+    A workbook holding the app's own format metadata (kinerja.ingest.meta) takes bidang,
+    tahun and periode from it where neither the sheet nor the form says them, and is checked
+    against it: a row of the format gone, a target changed (warnings)."""
     report = Report()
+    meta = format_meta.find(book)
+    placed: list[format_meta.Placed] = []
     frames: list[pd.DataFrame] = []
     read_sheets: list[str] = []
     partial: list[str] = []
@@ -107,6 +114,8 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
         sheet_title = read_title(tables[0].grid, tables[0].header_row).over(
             sheet_name_info(sheet_name) if several else TitleInfo()
         )
+        if meta is not None:
+            sheet_title = sheet_title.over(meta.context(defaults))
         for k, table in enumerate(tables):
             if k == 0:
                 title, label = sheet_title, _table_label(table.grid, 0, table.header_row, True)
@@ -115,6 +124,8 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
                 title = read_title(table.grid, table.header_row, lo).over(sheet_title)
                 label = _table_label(table.grid, lo, table.header_row, False)
             frames.append(_read_table(table, defaults, settings, part, title, label))
+            if meta is not None:
+                placed.append(_placed(frames[-1], table, part.sheet))
         part.sort()
         report.errors += part.errors
         report.warnings += part.warnings
@@ -138,6 +149,8 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
     if not report.errors and sum(not f.empty for f in frames) > 1:
         # A single table's records were already checked for duplicates by its validation.
         _duplicates_across(records, report)
+    if meta is not None and not report.errors:
+        format_meta.check(meta, placed, report)
     if not report.errors and records.empty:
         report.error(
             None,
@@ -148,6 +161,17 @@ def _read_book(book: Book, name: str, defaults: Defaults, settings: cp.Settings)
         records = schema.empty_records()
     shown = ", ".join(read_sheets)
     return IngestResult(name, records, report, sheet=shown, sheets=read_sheets)
+
+
+def _placed(records: pd.DataFrame, table: Table, sheet: str | None) -> format_meta.Placed:
+    target, indikator = table.plain("target"), table.plain("indikator")
+    return format_meta.Placed(
+        records,
+        sheet,
+        target.letter if target else None,
+        target.header if target else None,
+        indikator.header if indikator else None,
+    )
 
 
 def _cell(col: Column, row0: int) -> str:

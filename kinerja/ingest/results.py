@@ -37,7 +37,9 @@ class Issue:
     message: str
     sheet: str | None = None  # the sheet the row is on, when the file has one
     # A stable code for a warning the evaluation step picks up (kinerja.evaluate): "angka_ambigu"
-    # (a number read with doubt), "capaian_berbeda" (the sheet's capaian differs); else None.
+    # (a number read with doubt), "capaian_berbeda" (the sheet's capaian differs); a returned
+    # collection format's findings (kinerja.ingest.meta): "baris_format_hilang" (a row of the
+    # format gone), "target_format_diubah" (a target changed); else None.
     code: str | None = None
 
     def to_json(self) -> dict[str, Any]:
