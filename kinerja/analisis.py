@@ -161,7 +161,7 @@ def _id_grup(a: pd.DataFrame, b: pd.DataFrame, kolom: list[str]) -> tuple[np.nda
     return ids[: len(a)], ids[len(a) :]
 
 
-def _dari_pk(frame: pd.DataFrame, pk: pd.DataFrame | None, kolom: str) -> pd.Series:
+def dari_pk(frame: pd.DataFrame, pk: pd.DataFrame | None, kolom: str) -> pd.Series:
     """A PK column per row of frame, matched on tahun (when the PK has it) + bidang +
     indikator ignoring case and spaces; None where the PK has no such indicator."""
     kosong = pd.Series([None] * len(frame), index=frame.index, dtype=object)
@@ -245,7 +245,7 @@ def _tahunan(records: pd.DataFrame, pk: pd.DataFrame | None, settings: Settings)
     ekstra = ["keterangan", "pagu", "realisasi_anggaran"]
     if records.empty:
         return _kosong([*kolom, *ekstra, "id"])
-    recs = records.assign(agregasi=_dari_pk(records, pk, "agregasi"))
+    recs = records.assign(agregasi=dari_pk(records, pk, "agregasi"))
     agg = aggregate_tahunan(recs, settings=settings)[kolom]
 
     k_recs, k_agg = _id_grup(recs, agg, KUNCI_TAHUNAN)
@@ -311,7 +311,7 @@ def view(
         out["dasar"] = _dasar_kolom(out["periode_dasar"], agregasi, None)
     else:
         out = recs[recs["periode"] == periode].copy()
-        agregasi = _dari_pk(out, pk, "agregasi")
+        agregasi = dari_pk(out, pk, "agregasi")
         out["agregasi"] = agregasi.where(agregasi.notna(), "akhir")
         out["periode_dasar"] = periode
         out["dasar"] = _dasar_kolom(out["periode_dasar"], out["agregasi"], periode)
@@ -435,12 +435,12 @@ def seri_triwulan(
     sumber[~np.isnan(target)] = "rekaman"
     if pk is not None and not pk.empty:
         for i in range(4):
-            rencana = pd.to_numeric(_dari_pk(kepala, pk, f"target_tw{i + 1}"), errors="coerce")
+            rencana = pd.to_numeric(dari_pk(kepala, pk, f"target_tw{i + 1}"), errors="coerce")
             rencana_np = rencana.to_numpy(dtype="float64", na_value=np.nan)
             isi = np.isnan(target[:, i]) & ~np.isnan(rencana_np)
             target[isi, i] = rencana_np[isi]
             sumber[isi, i] = "rencana aksi"
-    agregasi = _dari_pk(kepala, pk, "agregasi").fillna("akhir").to_numpy(dtype=object)
+    agregasi = dari_pk(kepala, pk, "agregasi").fillna("akhir").to_numpy(dtype=object)
 
     with np.errstate(invalid="ignore", divide="ignore"):
         ada_t = np.cumsum(~np.isnan(target), axis=1)
