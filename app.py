@@ -34,6 +34,30 @@ PAGES = [
         icon=":material/fact_check:",
         url_path="evaluasi",
     ),
+    st.Page(
+        "views/format.py",
+        title="Format Data Kinerja",
+        icon=":material/table_view:",
+        url_path="format",
+    ),
+    st.Page(
+        "views/perjanjian_kinerja.py",
+        title="Perjanjian Kinerja",
+        icon=":material/handshake:",
+        url_path="perjanjian-kinerja",
+    ),
+    st.Page(
+        "views/pengaturan.py",
+        title="Pengaturan",
+        icon=":material/settings:",
+        url_path="pengaturan",
+    ),
+    st.Page(
+        "views/ekspor.py",
+        title="Ekspor LKjIP",
+        icon=":material/download:",
+        url_path="ekspor",
+    ),
 ]
 
 # An address no page has gets the Indonesian page, not Streamlit's English dialog (see navigasi).

@@ -40,6 +40,7 @@ from typing import Any, NoReturn
 import orjson
 
 from kinerja import schema
+from kinerja.waktu import WIB
 from kinerja.workbook import Book, WorkbookError
 
 _ARGPARSE_ID = [
@@ -51,9 +52,6 @@ _ARGPARSE_ID = [
     ("argument ", "argumen "),
 ]
 MAX_SHOWN = 50
-# Asia/Jakarta has been +07:00 all year since 1964 (no daylight saving): a fixed offset needs
-# no time-zone database on the machine.
-WIB = dt.timezone(dt.timedelta(hours=7), "WIB")
 
 # C0 and C1 controls (ESC starts terminal escape sequences), bidi overrides that reorder what
 # a terminal shows, line/paragraph separators, and lone surrogates (undecodable file names).
@@ -223,11 +221,32 @@ def build_parser() -> Parser:
     from kinerja import cli_evaluasi  # imports this module's helpers: registered last
 
     cli_evaluasi.register(sub)
+    from kinerja import cli_export
+
+    cli_export.register(sub)
+    from kinerja import cli_format
+
+    cli_format.register(sub)
+    from kinerja import cli_round
+
+    cli_round.register(sub)
     return parser
 
 
 # Other command groups (the store's) register themselves here; see the end of this module.
 _EXTRA_COMMANDS: list[Callable[[Any], None]] = []
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write data to path through a temporary file beside it: a reader never sees half a file;
+    OSError is raised (and the temporary file removed) for the caller to report."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        os.replace(tmp, path)
+    except OSError:
+        tmp.unlink(missing_ok=True)
+        raise
 
 
 def _open(path: str) -> Book | WorkbookError:
@@ -548,7 +567,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
     """Create the database if needed and submit every demo sheet not stored yet (idempotent).
 
     A demo file whose bytes are in the history is never sent again, even when later uploads
-    superseded it: running the demo again must not overwrite a person's data.
+    superseded it: running the demo again must not overwrite a person's data. A database
+    with no round opened yet gets the demo's round in progress (cli_round.open_demo_round).
     """
     import hashlib
 
@@ -583,6 +603,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
             outcomes.append(
                 {"file": str(path.relative_to(folder)), "status": status, "pesan": sent.message}
             )
+        from kinerja.cli_round import DEMO_PUTARAN, open_demo_round
+
+        opened = open_demo_round(store, dt.datetime.now(dt.UTC))
     except StoreError as exc:
         _echo(f"kinerja demo: {exc}", err=True)
         return 1
@@ -593,6 +616,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         for o in outcomes:
             _echo(f"{o['file']}: {shown.get(o['status'], o['status'])}")
         _echo(f"Basis data siap: {len(store.records())} data terkini.")
+        if opened:
+            _echo(f"Putaran {DEMO_PUTARAN[1]} {DEMO_PUTARAN[0]} berjalan (lihat Beranda).")
     return 0 if all(o["status"] in ("accepted", "sudah ada") for o in outcomes) else 1
 
 
@@ -842,8 +867,15 @@ def cmd_pk_import(args: argparse.Namespace) -> int:
             _dump_json({"ok": False, "file": shown, "error": problem})
         _echo(f"kinerja pk import: {problem}", err=True)
         return 1
-    frame, errors = read_pk(data, shown)
+    store, iid = _connect(args, create=True)
+    if iid is None:
+        iid = store.init(user=_user(args))
+    # The agency's bidang list: a PK row of another bidang is refused with its cell and the
+    # closest names; a matched one is stored in the list's spelling (kinerja.bidang).
+    daftar = store.settings(iid).get("bidang") or []
+    frame, errors = read_pk(data, shown, daftar_bidang=daftar)
     if errors:
+        store.close()
         if args.json:
             _dump_json({"ok": False, "file": shown, "errors": errors})
         else:
@@ -851,9 +883,6 @@ def cmd_pk_import(args: argparse.Namespace) -> int:
             for e in errors[:MAX_SHOWN]:
                 _echo(f"    - {e}")
         return 1
-    store, iid = _connect(args, create=True)
-    if iid is None:
-        iid = store.init(user=_user(args))
     n = store.import_pk(frame, tahun=args.tahun, user=_user(args), instansi_id=iid)
     if args.json:
         _dump_json({"ok": True, "file": shown, "tahun": args.tahun, "indikator": n})

@@ -72,3 +72,37 @@ def pop_notice() -> tuple[str, str] | None:
     """The message remembered by the last action, once."""
     notice = st.session_state.pop(_PEMBERITAHUAN, None)
     return (str(notice[0]), str(notice[1])) if notice else None
+
+
+# --- the PK and settings screens -----------------------------------------------------------
+
+PK = "perjanjian"  # prefix of the Perjanjian Kinerja screen's keys
+PENGATURAN = "pengaturan"  # prefix of the settings screen's keys
+
+# --- the format screen ---------------------------------------------------------------------
+
+FORMAT = "format"  # prefix of the format screen's keys
+FORMAT_DIBUAT = "format_dibuat"  # the rounds whose "format_dibuat" step this tab recorded
+
+
+# --- Beranda: the round --------------------------------------------------------------------
+
+BERANDA = "beranda"  # prefix of Beranda's widget keys
+BERANDA_PUTARAN = "beranda_putaran"  # the round shown
+_PUTARAN_BARU = "beranda_putaran_baru"  # a round just opened: shown on the next run
+
+
+def show_round_next(tahun: int, periode: str) -> None:
+    """Show this round on Beranda's next run (one just opened)."""
+    st.session_state[_PUTARAN_BARU] = (tahun, periode)
+
+
+def pop_round_next() -> tuple[int, str] | None:
+    value = st.session_state.pop(_PUTARAN_BARU, None)
+    return (int(value[0]), str(value[1])) if value else None
+
+
+# --- the LKjIP export screen ---------------------------------------------------------------
+
+EKSPOR = "ekspor"  # prefix of the export screen's widget keys
+EKSPOR_HASIL = "ekspor_hasil"  # the files last built on this tab (for the download buttons)
