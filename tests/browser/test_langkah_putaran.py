@@ -1,22 +1,54 @@
-"""A round walked in a real browser: open it on Beranda with its deadline, record the format
-steps by hand, upload a bidang's sheet, see the matrix and the steps change, and follow the
-matrix cell to that bidang's history."""
+"""A round walked in a real browser: open it on Beranda with its deadline, build the formats on
+/format and download one bidang's, fill it in as the bidang would, upload it, see the matrix
+and the steps change, and follow the matrix cell to that bidang's history."""
 
 from __future__ import annotations
 
+import io
+from collections.abc import Callable
 from pathlib import Path
 
+import openpyxl
 import pytest
 from playwright.sync_api import Locator, Page, expect
 
-from kinerja import putaran
+from kinerja import cli, putaran
 from tests.browser.pages import SLOW_MS, XLSX_MIME, wait_for_app_run
 
 pytestmark = pytest.mark.browser
 
 ROOT = Path(__file__).resolve().parents[2]
-SUSULAN = ROOT / "data" / "contoh-susulan" / "bidang-perindustrian-tw-iv-2023.xlsx"
+PK_2023 = ROOT / "data" / "demo" / "pk" / "pk-2023.xlsx"
 PERINDUSTRIAN = "Bidang Perindustrian"
+FILLED = "isian perindustrian (1).xlsx"  # any name: the format is known by its metadata
+
+
+@pytest.fixture
+def pk_app(streamlit_app: Callable[..., str], tmp_path: Path) -> str:
+    """app.py on a database holding the demo agency's PK 2023 and no round yet."""
+    url = f"sqlite:///{tmp_path}/app.db"
+    assert cli.main(["db", "init", "--db", url]) == 0
+    assert cli.main(["pk", "import", "--tahun", "2023", "--db", url, str(PK_2023)]) == 0
+    return streamlit_app("app.py", env={"KINERJA_DATABASE_URL": url})
+
+
+def fill_format(data: bytes) -> tuple[bytes, int]:
+    """The downloaded format filled in as a bidang would: every indicator's realisasi equal to
+    its target (the sheet as downloaded: protection and metadata left alone). Returns the file
+    and the number of indicators filled."""
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    sheet = next(ws for ws in book.worksheets if ws.title != "Petunjuk")
+    header = next(r for r in sheet.iter_rows() if any(c.value == "Realisasi" for c in r))
+    col = {c.value: c.column for c in header}
+    filled = 0
+    for row in range(header[0].row + 1, sheet.max_row + 1):
+        target = sheet.cell(row, col["Target"]).value
+        if isinstance(target, (int, float)) and not isinstance(target, bool):
+            sheet.cell(row, col["Realisasi"]).value = target
+            filled += 1
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue(), filled
 
 
 def choose(page: Page, label: str, option: str) -> None:
@@ -67,9 +99,10 @@ def record_step(page: Page, nomor: int, note: str) -> None:
     wait_for_app_run(page)
 
 
-def test_open_a_round_record_steps_upload_and_see_the_matrix_change(
-    app_url: str, page: Page
+def test_open_a_round_build_and_fill_a_format_upload_and_see_the_matrix_change(
+    pk_app: str, page: Page
 ) -> None:
+    app_url = pk_app
     page.goto(app_url)
     expect(page.get_by_text("Belum ada putaran pengumpulan data")).to_be_visible(timeout=SLOW_MS)
     wait_for_app_run(page)
@@ -102,25 +135,41 @@ def test_open_a_round_record_steps_upload_and_see_the_matrix_change(
     cell = matrix_cell(page, PERINDUSTRIAN, "TW IV")
     expect(cell).to_have_text("Belum masuk")
 
-    # The format is built and sent outside the app: recorded by hand, with a note.
-    record_step(page, 2, "Format disusun dari PK")
-    record_step(page, 3, "Dikirim lewat surel")
+    # Steps 2 and 3 in the app: /format builds the round's formats from the PK, and
+    # Perindustrian's is downloaded.
+    page.goto(f"{app_url}/format")
+    expect(page.get_by_role("heading", name="Format Data Kinerja")).to_be_visible(timeout=SLOW_MS)
+    wait_for_app_run(page)
+    choose(page, "Periode", "TW IV")
+    row = page.locator('[data-testid="stHorizontalBlock"]').filter(
+        has=page.get_by_text(PERINDUSTRIAN, exact=True)
+    )
+    with page.expect_download() as got:
+        row.last.get_by_role("button", name="Unduh .xlsx").click()
+    expect(page.get_by_text(f"Format {PERINDUSTRIAN} diunduh")).to_be_visible(timeout=SLOW_MS)
+    data, filled = fill_format(Path(got.value.path()).read_bytes())
+    assert filled > 0
+
+    page.goto(app_url)
+    expect(page.get_by_role("heading", name="Putaran TW IV 2023")).to_be_visible(timeout=SLOW_MS)
+    wait_for_app_run(page)
+    assert step_status(page, 2) == "Selesai"
     assert step_status(page, 3) == "Selesai"
     assert step_status(page, 4) == "Sedang berjalan"
     expect(page.get_by_text("Langkah sekarang: 4. Bidang mengisi format")).to_be_visible()
 
-    # Perindustrian's sheet comes in through the upload page.
+    # The filled format comes back under another name, with no bidang, tahun or periode given
+    # on the form: the reader knows it by its metadata, with no warning.
     page.goto(f"{app_url}/unggah")
     expect(page.get_by_role("heading", name="Unggah Data Kinerja")).to_be_visible(timeout=SLOW_MS)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(
-        [{"name": SUSULAN.name, "mimeType": XLSX_MIME, "buffer": SUSULAN.read_bytes()}]
+        [{"name": FILLED, "mimeType": XLSX_MIME, "buffer": data}]
     )
     save = page.get_by_role("button", name="Simpan ke basis data")
     expect(save).to_be_enabled(timeout=SLOW_MS)
+    expect(page.get_by_text(f"{filled} data dari lembar 'TW IV', 0 peringatan")).to_be_visible()
     save.click()
-    expect(page.get_by_text(f"{SUSULAN.name}: Berkas {SUSULAN.name} disimpan")).to_be_visible(
-        timeout=SLOW_MS
-    )
+    expect(page.get_by_text(f"{FILLED}: Berkas {FILLED} disimpan")).to_be_visible(timeout=SLOW_MS)
 
     # Beranda: the cell turned, the counts are this round's, step 4 has its first bidang.
     page.goto(app_url)
@@ -133,6 +182,11 @@ def test_open_a_round_record_steps_upload_and_see_the_matrix_change(
     expect(metric.locator('[data-testid="stMetricValue"]')).to_have_text("1 dari 4 bidang")
     expect(page.get_by_text("(1 dari 4 bidang)")).to_be_visible()
 
+    # What happens outside the app is recorded by hand, with its note.
+    record_step(page, 5, "Data Sekretariat diserahkan tercetak")
+    assert step_status(page, 5) == "Selesai"
+    assert step_status(page, 4) == "Sedang berjalan"  # three bidang have not sent yet
+
     # The cell leads to that bidang's history in that round.
     href = cell.get_attribute("href")
     assert href is not None and "bidang=Bidang+Perindustrian" in href and "periode=TW+IV" in href
@@ -144,4 +198,4 @@ def test_open_a_round_record_steps_upload_and_see_the_matrix_change(
     expect(page.get_by_role("combobox", name="Bidang")).to_have_value(PERINDUSTRIAN)
     expect(page.get_by_role("combobox", name="Periode")).to_have_value("TW IV")
     expect(page.get_by_label("Tahun")).to_have_value("2023")
-    expect(page.get_by_text(f"Kiriman #1: {SUSULAN.name}")).to_be_visible(timeout=SLOW_MS)
+    expect(page.get_by_text(f"Kiriman #1: {FILLED}")).to_be_visible(timeout=SLOW_MS)
