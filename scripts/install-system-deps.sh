@@ -18,6 +18,10 @@ command -v chromium >/dev/null 2>&1 || missing+=("chromium")
     || missing+=("libreoffice-calc")
 # lowriter comes with Writer: the LKjIP document (.docx) is opened and printed with it.
 command -v lowriter >/dev/null 2>&1 || missing+=("libreoffice-writer")
+# A font with Arial's metrics for LibreOffice's PDFs (the print tests count pages): without
+# Recommends nothing else brings one on a bare machine.
+{ command -v fc-list >/dev/null 2>&1 && fc-list | grep -qi "Liberation Sans"; } \
+    || missing+=("fonts-liberation")
 # Debian keeps the server binaries off PATH, one folder per major version.
 if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
     || ! compgen -G '/usr/lib/postgresql/*/bin/pg_ctl' >/dev/null \
@@ -26,7 +30,7 @@ if ! compgen -G '/usr/lib/postgresql/*/bin/initdb' >/dev/null \
 fi
 
 if [ "${#missing[@]}" -eq 0 ]; then
-    echo "System packages present: chromium, LibreOffice Calc, PostgreSQL server and pg_dump."
+    echo "System packages present: chromium, LibreOffice Calc and Writer, Liberation fonts, PostgreSQL server and pg_dump."
     exit 0
 fi
 echo "Missing: ${missing[*]}"
