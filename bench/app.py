@@ -310,7 +310,8 @@ def main() -> None:
         )
 
         print("\n== rerun halaman setelah saringan diubah (median; tujuan < 300 ms) ==")
-        for label, url in (("kabupaten, satu instansi", regency), ("instansi 48.000 data", big)):
+        n_big = f"{INDICATORS * agencies * 4 * len(YEARS):,}".replace(",", ".")
+        for label, url in (("kabupaten, satu instansi", regency), (f"instansi {n_big} data", big)):
             for page, changes in (
                 ("analisis.py", analisis_changes()),
                 ("evaluasi.py", evaluasi_changes()),
@@ -322,7 +323,7 @@ def main() -> None:
                 )
 
         print("\n== kinerja evaluate --json, satu instansi lima tahun (tujuan < 1 s) ==")
-        for label, url in (("kabupaten, instansi pertama", regency), ("48.000 data", big)):
+        for label, url in (("kabupaten, instansi pertama", regency), (f"{n_big} data", big)):
             ev = command_s(["evaluate", "--json", "--db", url], 3)
             rec = command_s(["records", "--json", "--db", url], 3)
             print(
