@@ -214,6 +214,12 @@ def build_parser() -> Parser:
     )
     d.add_argument("--dir", default=None, help="folder data contoh (bawaan: data/demo)")
     d.add_argument("--json", action="store_true", help="keluaran JSON")
+    d.add_argument(
+        "--akun",
+        action="store_true",
+        help="mode demo: buat juga satu akun per peran (kabid_<bidang>, staf_<bidang>, ...) "
+        "berkata sandi 'demo', bila belum ada akun; jangan dipakai di server sungguhan",
+    )
     d.set_defaults(func=cmd_demo)
 
     for register in _EXTRA_COMMANDS:
@@ -230,6 +236,9 @@ def build_parser() -> Parser:
     from kinerja import cli_round
 
     cli_round.register(sub)
+    from kinerja import cli_user
+
+    cli_user.register(sub)
     return parser
 
 
@@ -539,7 +548,7 @@ DEMO_DIR = Path(__file__).resolve().parent.parent / "data" / "demo"
 SPREADSHEET_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 
 
-def _demo_pk(store: Any, pk_dir: Path, folder: Path) -> list[dict[str, Any]]:
+def _demo_pk(store: Any, pk_dir: Path, folder: Path, user: str) -> list[dict[str, Any]]:
     """Import each pk-<tahun>.xlsx of the demo as that year's indicator master, unless the
     year already has one (a person's edits are never overwritten)."""
     from kinerja import pk
@@ -558,9 +567,33 @@ def _demo_pk(store: Any, pk_dir: Path, folder: Path) -> list[dict[str, Any]]:
         if errors:
             outcomes.append({"file": name, "status": "refused", "pesan": "; ".join(errors)})
             continue
-        n = store.import_pk(frame, tahun=tahun, user="demo")
+        n = store.import_pk(frame, tahun=tahun, user=user)
         outcomes.append({"file": name, "status": "accepted", "pesan": f"{n} indikator PK"})
     return outcomes
+
+
+def demo_accounts(store: Any) -> list[str]:
+    """Demo mode: one account per role, password "demo" (admin, kepala_dinas, sekretaris,
+    subkoordinator, and kabid_<slug> / staf_<slug> for each bidang of the settings), and the
+    setting demo = true that the login page reads. Only on a database without accounts (a
+    deployment's own are never joined by a known password); the names made, else []."""
+    from kinerja.store.akun import DEMO_PASSWORD, demo_username
+
+    if store.has_accounts():
+        return []
+    store.set_settings({"demo": True}, user="demo")
+    made: list[str] = []
+    store.add_user("admin", DEMO_PASSWORD, peran="admin", user="demo", demo=True)
+    made.append("admin")
+    for peran in ("kepala_dinas", "sekretaris", "subkoordinator"):
+        store.add_user(peran, DEMO_PASSWORD, peran=peran, user="admin", demo=True)
+        made.append(peran)
+    for bidang in store.settings().get("bidang") or []:
+        for peran in ("kabid", "staf"):
+            name = demo_username(peran, bidang)
+            store.add_user(name, DEMO_PASSWORD, peran=peran, bidang=bidang, user="admin", demo=True)
+            made.append(name)
+    return made
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
@@ -587,17 +620,20 @@ def cmd_demo(args: argparse.Namespace) -> int:
         return 1
     try:
         store = connect(_db_url(args.db, create=True))
-        store.init(user="demo")
+        # Once accounts exist (a demo run with --akun before), the demo's data is the
+        # subkoordinator's: the one role that uploads for every bidang and imports the PK.
+        user = "subkoordinator" if store.has_accounts() else "demo"
+        store.init(user=user)
         stored = set(store.history()["sha256"])
         settings = store.capaian_settings()
-        outcomes = _demo_pk(store, pk_dir, folder)
+        outcomes = _demo_pk(store, pk_dir, folder, user)
         for path in files:
             data = path.read_bytes()
             if hashlib.sha256(data).hexdigest() in stored:
                 outcomes.append({"file": str(path.relative_to(folder)), "status": "sudah ada"})
                 continue
             sent = kirim.kirim(
-                store, data, path.name, defaults=ingest.Defaults(), user="demo", settings=settings
+                store, data, path.name, defaults=ingest.Defaults(), user=user, settings=settings
             )
             status = "sudah ada" if sent.sudah_ada else sent.outcome.status
             outcomes.append(
@@ -606,6 +642,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from kinerja.cli_round import DEMO_PUTARAN, open_demo_round
 
         opened = open_demo_round(store, dt.datetime.now(dt.UTC))
+        akun = demo_accounts(store) if args.akun else []
     except StoreError as exc:
         _echo(f"kinerja demo: {exc}", err=True)
         return 1
@@ -618,6 +655,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _echo(f"Basis data siap: {len(store.records())} data terkini.")
         if opened:
             _echo(f"Putaran {DEMO_PUTARAN[1]} {DEMO_PUTARAN[0]} berjalan (lihat Beranda).")
+        if akun:
+            _echo(f"Akun demo (kata sandi 'demo'): {', '.join(akun)}.")
     return 0 if all(o["status"] in ("accepted", "sudah ada") for o in outcomes) else 1
 
 
@@ -666,6 +705,7 @@ def _register_store_commands(sub: Any) -> None:
     dbsub.required = True
     init = dbsub.add_parser("init", help="buat atau perbarui basis data dan instansi bawaan")
     _store_options(init)
+    init.add_argument("--user", default=None, help="nama pengguna (bawaan: pengguna sistem)")
     init.set_defaults(func=cmd_db_init)
     bak = dbsub.add_parser("backup", help="salin basis data ke PATH (aman saat aplikasi jalan)")
     _store_options(bak)
@@ -703,14 +743,49 @@ def _store_filters(p: argparse.ArgumentParser) -> None:
     p.add_argument("--bidang", help="hanya bidang ini")
     p.add_argument("--tahun", type=_tahun, help="hanya tahun ini")
     p.add_argument("--periode", type=_periode, help="hanya periode ini")
+    add_reader_option(p)
+
+
+def add_reader_option(p: argparse.ArgumentParser) -> None:
+    """--user of a read command: a kabid's or staf's account sees its own bidang only."""
+    p.add_argument(
+        "--user",
+        default=None,
+        help="baca sebagai akun ini (Kepala Bidang dan Staf: hanya bidangnya)",
+    )
+
+
+def seen_bidang(store: Any, args: argparse.Namespace) -> tuple[bool, str | None]:
+    """The bidang filter of a read command: (True, --bidang) unless --user names a kabid or
+    staf account, whose own bidang it becomes; (False, None) when --bidang asks for another
+    one (nothing to show). StoreError for an unknown or disabled --user."""
+    from kinerja import bidang
+
+    if not getattr(args, "user", None):
+        return True, args.bidang
+    visible = store.visible_bidang(args.user)
+    if visible is None:
+        return True, args.bidang
+    if not visible or (args.bidang and bidang.match(args.bidang, visible) is None):
+        return False, None
+    return True, visible[0]
 
 
 _EXTRA_COMMANDS.append(_register_store_commands)
 
 
 def _user(args: argparse.Namespace) -> str:
+    """--user; without it, while the database has no account, the login name (as before
+    accounts). Once accounts exist (_connect notes it) --user is required: StoreError."""
     if getattr(args, "user", None):
         return str(args.user)
+    if getattr(args, "akun_ada", False):
+        from kinerja.store import StoreError
+
+        raise StoreError(
+            "Sudah ada akun: sebutkan akun yang menjalankan perintah ini dengan --user NAMA. "
+            "Tidak ada yang diubah."
+        )
     import getpass
 
     try:
@@ -784,6 +859,7 @@ def _connect(args: argparse.Namespace, *, create: bool = False) -> tuple[Any, in
     from kinerja.store import StoreError, connect
 
     store = connect(_db_url(args.db, create=create))
+    args.akun_ada = store.has_accounts()  # from then on _user requires --user
     if not args.instansi:
         return store, None
     found = store.instansi()
@@ -811,6 +887,7 @@ def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argpars
                     getattr(args, "db_command", None),
                     getattr(args, "pk_command", None),
                     getattr(args, "flag_command", None),
+                    getattr(args, "user_command", None),
                 )
                 if x
             )
@@ -825,7 +902,9 @@ def _store_command(fn: Callable[[argparse.Namespace], int]) -> Callable[[argpars
 @_store_command
 def cmd_db_init(args: argparse.Namespace) -> int:
     store, iid = _connect(args, create=True)
-    iid = iid if iid is not None else store.init(user=_user(args))
+    # Seeding the agency is the system's (it writes nothing once there is one).
+    user = (args.user or "sistem") if args.akun_ada else _user(args)
+    iid = iid if iid is not None else store.init(user=user)
     peng = store.settings(iid)
     url = store.engine.url.render_as_string(hide_password=True)
     if args.json:
@@ -950,10 +1029,11 @@ def cmd_submit(args: argparse.Namespace) -> int:
 @_store_command
 def cmd_records(args: argparse.Namespace) -> int:
     store, iid = _connect(args)
-    frame = store.records(
-        instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
-    )
+    ok, seen = seen_bidang(store, args)
+    frame = store.records(instansi_id=iid, tahun=args.tahun, bidang=seen, periode=args.periode)
     store.close()
+    if not ok:
+        frame = frame.iloc[0:0]
     if args.json:
         from kinerja import ingest  # the reader (and pandera) only for --json's shape
 
@@ -1002,10 +1082,11 @@ def _plain(v: Any) -> Any:
 @_store_command
 def cmd_history(args: argparse.Namespace) -> int:
     store, iid = _connect(args)
-    frame = store.history(
-        instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
-    )
+    ok, seen = seen_bidang(store, args)
+    frame = store.history(instansi_id=iid, tahun=args.tahun, bidang=seen, periode=args.periode)
     store.close()
+    if not ok:
+        frame = frame.iloc[0:0]
     if args.json:
         _dump_json([{k: _plain(v) for k, v in rec.items()} for rec in frame.to_dict("records")])
         return 0

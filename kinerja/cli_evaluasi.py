@@ -20,6 +20,8 @@ from kinerja.cli import (
     _tahun,
     _user,
     _wib,
+    add_reader_option,
+    seen_bidang,
 )
 
 # The keys of one flag in `kinerja evaluate --json`: a contract, keys are only ever added.
@@ -50,6 +52,7 @@ def register(sub: Any) -> None:
     e.add_argument("--tahun", type=_tahun, help="hanya tahun ini")
     e.add_argument("--bidang", help="hanya bidang ini")
     e.add_argument("--periode", type=_periode, help="hanya periode ini")
+    add_reader_option(e)
     e.set_defaults(func=cmd_evaluate)
 
     for name, help_, func, needs_note in (
@@ -92,11 +95,14 @@ def cmd_evaluate(args: argparse.Namespace) -> int:
 
     store, iid = _connect(args)
     try:
+        ok, seen = seen_bidang(store, args)
         found = evaluasi.flags(
-            store, instansi_id=iid, tahun=args.tahun, bidang=args.bidang, periode=args.periode
+            store, instansi_id=iid, tahun=args.tahun, bidang=seen, periode=args.periode
         )
     finally:
         store.close()
+    if not ok:
+        found = found.iloc[0:0]
     rows = found.to_dict("records")
     if args.json:
         _dump_json([flag_json(r) for r in rows])

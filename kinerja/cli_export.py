@@ -95,6 +95,8 @@ def cmd_export(args: argparse.Namespace) -> int:
 
     store, iid = _connect(args)
     try:
+        # Asked first: a role that may not export gets no file either.
+        store.authorize(_user(args), "ekspor", instansi_id=iid)
         laporan = sumber.muat(
             store, tahun=args.tahun, periode=args.periode, draft=args.draft, instansi_id=iid
         )

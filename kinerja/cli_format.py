@@ -74,6 +74,8 @@ def cmd_format(args: argparse.Namespace) -> int:
 
     store, iid = _connect(args)
     try:
+        # Asked first: a role that may not make the format gets no file either.
+        store.authorize(_user(args), "format", instansi_id=iid)
         pk = store.indicators(tahun=args.tahun, instansi_id=iid)
         settings = store.settings(iid)
         if pk.empty:

@@ -60,3 +60,23 @@ def test_the_pages_are_the_routers_pages() -> None:
     assert all(peran.halaman_boleh(p, "beranda.py") for p in peran.PERAN)
     assert not peran.halaman_boleh("kabid", "evaluasi.py")
     assert not peran.halaman_boleh("admin", "tidak-ada.py")
+
+
+def test_the_readme_permission_table_is_izin() -> None:
+    """README's "Peran dan akun" table, written by hand, says what IZIN says, cell by cell."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Peran dan akun", 1)[1].split("\n#", 1)[0]
+    lines = [ln for ln in section.splitlines() if ln.startswith("|")]
+    cells = [[c.strip().strip("`") for c in ln.strip("|").split("|")] for ln in lines]
+    header, rows = cells[0], cells[2:]  # cells[1] is the |---| line
+    assert header[0] == "peran" and header[1:] == list(peran.AKSI)
+    table = {row[0]: row[1:] for row in rows}
+    assert list(table) == list(peran.PERAN)
+    for role, marks in table.items():
+        said = {a for a, mark in zip(peran.AKSI, marks, strict=True) if mark.startswith("ya")}
+        assert said == peran.IZIN[role], role
+        bound = {a for a, mark in zip(peran.AKSI, marks, strict=True) if "(bidangnya)" in mark}
+        assert bound == (peran.IZIN[role] if role in peran.PERAN_BIDANG else set()), role
+    # Every action is explained under the table in the words refusals use.
+    for aksi, text in peran.AKSI.items():
+        assert f"- `{aksi}`: {text}" in section

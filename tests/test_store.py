@@ -646,13 +646,16 @@ def test_public_surface() -> None:
         # evaluation (kinerja.evaluasi reads these): decisions on flags and its inputs
         "flag_decisions", "decide_flag", "upload_warnings", "deadlines", "pk_all_years",
         "slot_records", "version",
+        # accounts and roles (kinerja.store.akun)
+        "has_accounts", "add_user", "users", "disable_user", "set_password", "unlock_user",
+        "authenticate", "account", "account_by_email", "authorize", "visible_bidang",
     }  # fmt: skip
     public = {n for n in vars(store.Store) if not n.startswith("_")} - {"dialect"}
     assert public == surface
     exported = {
         "connect", "Store", "StoreError", "default_url", "data_dir", "make_engine", "migrate",
         "MIGRATIONS_DIR", "read_instansi_toml", "settings_from_toml", "PK_COLUMNS", "LANGKAH",
-        "STORED_COLUMNS", "IngestLike", "SubmitOutcome", "LENGTHS", "Base", "Rekaman",
+        "STORED_COLUMNS", "IngestLike", "SubmitOutcome", "LENGTHS", "Base", "Rekaman", "Akun",
     }  # fmt: skip
     # The package's own names, not the submodules that importing it loads as attributes.
     names = {

@@ -1,6 +1,7 @@
 """The database (SQLAlchemy 2 + Alembic): connect() gives a Store, a thin facade over one
 module per job (see facade.py); it never imports the reader or pandera."""
 
+from kinerja.store.akun import Akun as Akun
 from kinerja.store.engine import MIGRATIONS_DIR as MIGRATIONS_DIR
 from kinerja.store.engine import StoreError as StoreError
 from kinerja.store.engine import data_dir as data_dir

@@ -4,8 +4,8 @@ and hands over to the module that does the job.
 engine: URL, connection rules, migrations, transactions; tables: ORM, text limits, the audit
 line; instansi: agencies and settings; rounds; submissions: storing a file; records: reading
 back; verification: verification, notes, the audit log; indicators: the PK master;
-tanda: decisions on evaluation flags and what the evaluation reads; maintenance: backup,
-check, counts, version.
+tanda: decisions on evaluation flags and what the evaluation reads; akun: accounts, sign-in
+and the role check; maintenance: backup, check, counts, version.
 
 Rules the store keeps:
 - one submission is one transaction; a refused file changes no record, only adds a refused
@@ -14,6 +14,9 @@ Rules the store keeps:
   makes its slots' older records non-current (they stay readable) and records what changed;
 - a verified slot is locked until someone unverifies it with a reason;
 - the audit table is append-only, enforced by database triggers on SQLite and PostgreSQL;
+- every write checks its user's role (akun.authorize, kinerja.peran) inside its own
+  transaction, so a refused action changes nothing; while there is no account nothing is
+  checked;
 - nothing leaves the store as a raw database error: StoreError, in Indonesian;
 - the store never imports the reader (kinerja.ingest, kinerja.pk, kinerja.workbook) or
   pandera: submit takes anything shaped like submissions.IngestLike.
@@ -31,6 +34,7 @@ import sqlalchemy as sa
 from sqlalchemy.engine import Engine
 
 from kinerja.store import (
+    akun,
     indicators,
     instansi,
     maintenance,
@@ -40,6 +44,7 @@ from kinerja.store import (
     tanda,
     verification,
 )
+from kinerja.store.akun import Akun
 from kinerja.store.engine import StoreError, default_url, make_engine, migrate, short
 from kinerja.store.submissions import IngestLike, SubmitOutcome
 
@@ -409,6 +414,89 @@ class Store:
         """Edit several indicators (id -> changed PK_COLUMNS) in one transaction with the PK
         import's checks; a refusal changes nothing. Each edit audited. Returns how many."""
         return indicators.update_indicators(self.engine, changes, user=user)
+
+    # -- accounts and roles (akun) ---------------------------------------------------------
+
+    def has_accounts(self) -> bool:
+        """Whether any account exists; until then no role is checked (as before accounts)."""
+        return akun.has_accounts(self.engine)
+
+    def add_user(
+        self,
+        username: str,
+        password: str,
+        *,
+        peran: str,
+        bidang: str | None = None,
+        email: str | None = None,
+        user: str,
+        instansi_id: int | None = None,
+        demo: bool = False,
+    ) -> int:
+        """A new account (username stored lowercased); the first must be an admin and may be
+        made by anyone, later ones only by an admin. Password: 8 characters or more, not the
+        username (demo=True allows the demo's "demo"). bidang: required for kabid and staf,
+        matched to the agency's list. instansi_id None: every agency. Audited, never the
+        password."""
+        return akun.add_user(
+            self.engine,
+            username,
+            password,
+            peran=peran,
+            bidang=bidang,
+            email=email,
+            user=user,
+            instansi_id=instansi_id,
+            demo=demo,
+        )
+
+    def users(self, *, instansi_id: int | None = None) -> pd.DataFrame:
+        """Accounts: username, peran, bidang, email, aktif, terkunci, terakhir_masuk."""
+        return akun.users(self.engine, instansi_id=instansi_id)
+
+    def disable_user(self, username: str, *, user: str) -> None:
+        """Disable an account (admins only; never the last active admin)."""
+        akun.disable_user(self.engine, username, user=user)
+
+    def set_password(self, username: str, password: str, *, user: str) -> None:
+        """A new password, by an admin or the account itself; also unlocks the account."""
+        akun.set_password(self.engine, username, password, user=user)
+
+    def unlock_user(self, username: str, *, user: str) -> None:
+        """Clear an account's failed attempts and its lock (admins only)."""
+        akun.unlock_user(self.engine, username, user=user)
+
+    def authenticate(self, username: str, password: str, *, now: dt.datetime | None = None) -> Akun:
+        """The account when the password is right, else StoreError: wrong name or password
+        (one message for both), disabled, locked (10 failures), or too soon (from the 3rd
+        failure attempts wait min(2**(gagal-3), 60) s). now: the clock (tests)."""
+        return akun.authenticate(self.engine, username, password, now_=now)
+
+    def account(self, username: str) -> Akun | None:
+        """The account of a user name (any case), or None."""
+        return akun.account(self.engine, username)
+
+    def account_by_email(self, email: str) -> Akun | None:
+        """The account with this e-mail (single sign-on), or None."""
+        return akun.account_by_email(self.engine, email)
+
+    def authorize(
+        self,
+        user: str,
+        aksi: str,
+        *,
+        bidang: str | None = None,
+        instansi_id: int | None = None,
+    ) -> None:
+        """StoreError unless user may take aksi (kinerja.peran.AKSI), for bidang when it is
+        bound to one; nothing is checked while there is no account. Every write of the store
+        makes this check itself, in its own transaction."""
+        akun.check(self.engine, user, aksi, bidang=bidang, instansi_id=instansi_id)
+
+    def visible_bidang(self, user: str) -> list[str] | None:
+        """The bidang user may see: None for all (no accounts, or a role that sees all),
+        [its bidang] for a kabid or staf; StoreError for an unknown or disabled user."""
+        return akun.visible_bidang(self.engine, user)
 
     # -- backup and checks (maintenance) -----------------------------------------------------
 

@@ -12,7 +12,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja import bidang, schema
-from kinerja.store import instansi
+from kinerja.store import akun, instansi
 from kinerja.store.engine import StoreError, read, write
 from kinerja.store.tables import Indikator, Instansi, add_audit, check_length, check_user, now
 
@@ -149,6 +149,7 @@ def import_pk(engine: Engine, iid: int, frame: pd.DataFrame, *, tahun: int, user
         rows.append(_checked(row))
     stamp = now()
     with write(engine) as conn:
+        akun.authorize(conn, user, "pk", instansi_id=iid)
         instansi.lock(conn, iid)
         daftar = _agency_bidang(conn, iid)
         for row in rows:
@@ -228,6 +229,8 @@ def update_indicators(
                 select(Indikator).where(Indikator.id.in_([int(i) for i in changes]))
             ).all()
         }
+        for owner in sorted({r.instansi_id for r in olds.values()}) or [None]:
+            akun.authorize(conn, user, "pk", instansi_id=owner)
         missing = [i for i in changes if int(i) not in olds]
         if missing:
             raise StoreError(f"Indikator #{missing[0]} tidak ada.")

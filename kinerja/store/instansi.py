@@ -13,6 +13,7 @@ import pandas as pd
 from sqlalchemy import func, insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
+from kinerja.store import akun
 from kinerja.store.engine import StoreError, data_dir, read, write
 from kinerja.store.tables import (
     Cakupan,
@@ -92,6 +93,7 @@ def create(
     check_length(nama, Instansi.nama, "Nama instansi")
     peng = {"nama": nama, "bidang": [], **(pengaturan or {})}
     with write(engine) as conn:
+        akun.authorize(conn, user, "pengaturan")
         if conn.scalar(select(Instansi.id).where(Instansi.kode == kode)) is not None:
             raise StoreError(f"Instansi dengan kode {kode!r} sudah ada.")
         iid = conn.execute(
@@ -180,6 +182,7 @@ def set_settings(
             raise StoreError(" ".join(hasil.galat))
         values["tenggat_hari"] = hasil.nilai["tenggat_hari"]
     with write(engine) as conn:
+        akun.authorize(conn, user, _settings_aksi(values), instansi_id=iid)
         lock(conn, iid)  # a submission under a bidang being removed waits, or is counted
         old = conn.scalar(select(Instansi.pengaturan).where(Instansi.id == iid))
         if old is None:
@@ -196,6 +199,18 @@ def set_settings(
             conn, user, "pengaturan.ubah", "instansi", iid, instansi_id=iid, lama=old, baru=new
         )
     return new
+
+
+# Settings that belong to another job than the agency's administration: the evaluation's
+# thresholds are set where the data is evaluated (SOP step 6), by those who verify.
+_SETTINGS_OF: dict[str, str] = {"evaluasi": "verifikasi"}
+
+
+def _settings_aksi(values: Mapping[str, Any]) -> tuple[str, ...]:
+    """The actions (kinerja.peran) that may change these settings: "pengaturan" always; the
+    job's own action when every key belongs to it."""
+    jobs = {_SETTINGS_OF.get(k) for k in values}
+    return ("pengaturan", *(j for j in jobs if j)) if len(jobs) == 1 else ("pengaturan",)
 
 
 def _checked_bidang(names: Any) -> list[str]:

@@ -10,7 +10,7 @@ from sqlalchemy import insert, select
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja import schema
-from kinerja.store import instansi
+from kinerja.store import akun, instansi
 from kinerja.store.engine import StoreError, read, write
 from kinerja.store.tables import (
     Cakupan,
@@ -33,6 +33,17 @@ LANGKAH: dict[str, str] = {
     "data_terkumpul": "Data terkumpul",
     "dievaluasi": "Data dianalisis dan dievaluasi",
     "disusun": "Data kinerja disusun",
+}
+
+
+# The action (kinerja.peran) a step is recorded under: a step that another allowed action
+# causes (the format built and sent, the LKjIP data compiled, a bidang's upload) may be
+# recorded by whoever may take that action; every other step belongs to running the round.
+LANGKAH_AKSI: dict[str, tuple[str, ...]] = {
+    "format_dibuat": ("putaran", "format"),
+    "format_dikirim": ("putaran", "format"),
+    "diisi": ("putaran", "unggah", "unggah_bidang"),
+    "disusun": ("putaran", "ekspor"),
 }
 
 
@@ -65,6 +76,7 @@ def open_round(engine: Engine, iid: int, tahun: int, periode: str, *, user: str)
     periode = check_periode(periode)
     check_user(user)
     with write(engine) as conn:
+        akun.authorize(conn, user, "putaran", instansi_id=iid)
         instansi.lock(conn, iid)
         before = conn.scalar(
             select(Putaran.id).where(
@@ -104,6 +116,7 @@ def add_step(
     periode = check_periode(periode)
     check_user(user)
     with write(engine) as conn:
+        akun.authorize(conn, user, LANGKAH_AKSI.get(langkah, ("putaran",)), instansi_id=iid)
         instansi.lock(conn, iid)
         pid = putaran(conn, iid, tahun, periode)
         when = waktu or now()
@@ -195,6 +208,7 @@ def start_round(
     periode = check_periode(periode)
     check_user(user)
     with write(engine) as conn:
+        akun.authorize(conn, user, "putaran", instansi_id=iid)
         instansi.lock(conn, iid)
         pid = putaran(conn, iid, tahun, periode)
         before = conn.execute(

@@ -22,7 +22,7 @@ from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
 from kinerja import schema
-from kinerja.store import instansi
+from kinerja.store import akun, instansi
 from kinerja.store.engine import DatabaseRefused, driver_error, write
 from kinerja.store.rounds import putaran
 from kinerja.store.tables import (
@@ -168,8 +168,12 @@ def submit(
         "isi": data,
         "pengguna": user,
     }
+    # Each bidang the file covers (or its form names): a kabid or staf sends only its own.
+    touched = sorted({s[0] for s in slots} | ({bidang} if bidang else set()))
+    unggah = ("unggah", "unggah_bidang")
     try:
         with write(engine) as conn:
+            akun.authorize(conn, user, unggah, bidang=touched, instansi_id=iid)
             instansi.lock(conn, iid)
             if not valid:
                 message = "Berkas ditolak: " + (errors[0]["message"] if errors else "tidak sah.")
@@ -179,6 +183,7 @@ def submit(
         # Rolled back; the attempt is kept as a refused file like any other.
         errors.append({"row": None, "column": None, "message": str(exc)})
         with write(engine) as conn:
+            akun.authorize(conn, user, unggah, bidang=touched, instansi_id=iid)
             instansi.lock(conn, iid)
             message = f"Berkas ditolak: {exc}"
             return _refuse(conn, base, labels, slots, errors, warnings, message, form=form)

@@ -279,6 +279,28 @@ class Tanda(Base):
     waktu: Mapped[dt.datetime] = mapped_column(UtcDateTime)
 
 
+class Akun(Base):
+    """A user account: its role (kinerja.peran), the bidang a kabid or staf is bound to, the
+    argon2 hash of its password, and the failed attempts that slow down and lock it."""
+
+    __tablename__ = "akun"
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    # None: every agency of the deployment.
+    instansi_id: Mapped[int | None] = mapped_column(ForeignKey("instansi.id"))
+    username: Mapped[str] = mapped_column(String(100), unique=True)  # stored lowercased
+    password_hash: Mapped[str] = mapped_column(String(255))
+    peran: Mapped[str] = mapped_column(String(20))
+    bidang: Mapped[str | None] = mapped_column(String(200))
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)  # stored lowercased
+    aktif: Mapped[bool] = mapped_column(Boolean)
+    gagal: Mapped[int] = mapped_column(Integer)  # consecutive failed attempts
+    coba_lagi: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+    terkunci: Mapped[bool] = mapped_column(Boolean)
+    dibuat: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    diubah: Mapped[dt.datetime] = mapped_column(UtcDateTime)
+    terakhir_masuk: Mapped[dt.datetime | None] = mapped_column(UtcDateTime)
+
+
 class Audit(Base):
     """Append-only log: who did what, when, old and new values (UPDATE/DELETE rejected)."""
 

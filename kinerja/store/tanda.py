@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Engine
 
+from kinerja.store import akun
 from kinerja.store.engine import StoreError, read, write
 from kinerja.store.indicators import clean
 from kinerja.store.tables import (
@@ -72,6 +73,7 @@ def decide(
         "waktu": now(),
     }
     with write(engine) as conn:
+        akun.authorize(conn, user, "verifikasi", instansi_id=iid)
         row = conn.execute(
             select(Tanda.id, Tanda.status, Tanda.catatan).where(
                 Tanda.instansi_id == iid, Tanda.kode == kode

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy import insert, select, update
 from sqlalchemy.engine import Connection, Engine
 
-from kinerja.store import instansi
+from kinerja.store import akun, instansi
 from kinerja.store.engine import StoreError, read, write
 from kinerja.store.rounds import check_periode, putaran
 from kinerja.store.tables import (
@@ -133,6 +133,7 @@ def _transition(
     check_user(user)
     check_length(bidang, Verifikasi.bidang, "Nama bidang")
     with write(engine) as conn:
+        akun.authorize(conn, user, "verifikasi", bidang=bidang, instansi_id=iid)
         instansi.lock(conn, iid)
         pid = putaran(conn, iid, tahun, periode)
         cur = (
@@ -260,6 +261,7 @@ def add_note(engine: Engine, rekaman_id: int, text: str, *, user: str) -> int:
         ).first()
         if rec is None:
             raise StoreError(f"Data #{rekaman_id} tidak ada.")
+        akun.authorize(conn, user, "jawab_tanda", bidang=rec.bidang, instansi_id=rec.instansi_id)
         nid = conn.execute(
             insert(Catatan)
             .values(
