@@ -58,18 +58,15 @@ PAGES = [
         icon=":material/download:",
         url_path="ekspor",
     ),
+    st.Page(
+        "views/tanda.py",
+        title="Tanda Evaluasi Bidang",
+        icon=":material/flag:",
+        url_path="tanda",
+    ),
 ]
 
-# An address no page has gets the Indonesian page, not Streamlit's English dialog (see navigasi).
-missing = navigasi.unknown_path(page.url_path for page in PAGES)
-if missing:
-    PAGES.append(
-        st.Page(
-            navigasi.not_found_page(missing, home=PAGES[0]),
-            title=navigasi.NOT_FOUND_TITLE,
-            url_path=missing,
-            visibility="hidden",
-        )
-    )
-
-st.navigation(PAGES).run()
+# The pages of the account signed in (all of them when the database holds no account), the
+# login page before signing in, and Indonesian pages for an address that is unknown or not
+# this role's (see navigasi).
+st.navigation(navigasi.pages_for(PAGES)).run()

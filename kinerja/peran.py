@@ -60,6 +60,7 @@ HALAMAN: dict[str, frozenset[str]] = {
     "perjanjian_kinerja.py": frozenset({"subkoordinator"}),
     "pengaturan.py": frozenset({"admin"}),
     "ekspor.py": frozenset({"kepala_dinas", "subkoordinator"}),
+    "tanda.py": frozenset({"subkoordinator", "kabid", "staf"}),
 }
 """Page file (views/) -> the roles that see it in the menu and may open it. Pages of kabid and
 staf show their bidang's data only."""

@@ -4,15 +4,19 @@ completeness per bidang, with the links to each step's screen."""
 import streamlit as st
 
 from kinerja import ui
-from kinerja.ui import beranda, cards
+from kinerja.ui import akun, beranda, cards
 
 st.title("Pengumpulan Data Kinerja")
+ui.require_page("beranda.py")
 ui.require_database()
 ui.instansi_caption()
 beranda.notice()
 
 putaran = beranda.choose_round()
 if putaran is None:
+    if not akun.may("putaran"):
+        st.info("Belum ada putaran pengumpulan data.")
+        st.stop()
     st.info("Belum ada putaran pengumpulan data. Buka putaran pertama di bawah.")
     beranda.who()
     beranda.open_round_form(None)
@@ -25,18 +29,13 @@ cards.overview_metrics(tahun, periode)
 
 st.markdown("**Langkah SOP Pengumpulan Data Kinerja**")
 beranda.steps_table(keadaan)
-beranda.who()
-beranda.record_step_form(keadaan)
-beranda.deadline_form(keadaan)
-beranda.open_round_form(putaran)
+if akun.may("putaran"):
+    beranda.who()
+    beranda.record_step_form(keadaan)
+    beranda.deadline_form(keadaan)
+    beranda.open_round_form(putaran)
 
 beranda.completeness(tahun)
 
 st.subheader("Halaman")
-st.page_link("views/unggah.py", label="Unggah lembar isian bidang", icon=":material/upload_file:")
-st.page_link(
-    "views/riwayat.py", label="Riwayat kiriman dan data tersimpan", icon=":material/history:"
-)
-st.page_link(
-    "views/evaluasi.py", label="Evaluasi dan verifikasi (langkah 6)", icon=":material/fact_check:"
-)
+beranda.page_links()

@@ -7,6 +7,7 @@ from kinerja.ui import ekspor as ek
 from kinerja.ui import state
 
 st.title("Ekspor Data LKjIP")
+ui.require_page("ekspor.py")
 st.caption(
     "Langkah 7 SOP: data kinerja yang telah diverifikasi disusun sebagai bahan LKjIP "
     "(PermenPAN-RB 53/2014): tabel Bab III dalam satu buku kerja dan draf narasinya."

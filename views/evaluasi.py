@@ -9,6 +9,7 @@ from kinerja.ui import state
 from kinerja.ui.data import capaian_settings
 
 st.title("Evaluasi dan Verifikasi")
+ui.require_page("evaluasi.py")
 ui.require_database()
 notice = state.pop_notice()
 if notice:

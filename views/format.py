@@ -7,6 +7,7 @@ from kinerja import ui
 from kinerja.ui import format as fm
 
 st.title("Format Data Kinerja")
+ui.require_page("format.py")
 ui.require_database()
 version, years, settings = fm.inputs()
 if not years:

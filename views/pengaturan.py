@@ -8,6 +8,7 @@ from kinerja.ui import pengaturan as pg
 from kinerja.ui import state
 
 st.title("Pengaturan")
+ui.require_page("pengaturan.py")
 ui.require_database()
 notice = state.pop_notice()
 if notice:

@@ -8,6 +8,7 @@ from kinerja.ui import perjanjian as pj
 from kinerja.ui import state
 
 st.title("Perjanjian Kinerja")
+ui.require_page("perjanjian_kinerja.py")
 ui.require_database()
 notice = state.pop_notice()
 if notice:

@@ -8,6 +8,7 @@ from kinerja import ui
 from kinerja.ui import cards, data, tables, widgets
 
 st.title("Riwayat Kiriman dan Data Tersimpan")
+ui.require_page("riwayat.py")
 ui.require_database()
 pilihan = ui.history_filters()
 

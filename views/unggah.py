@@ -3,9 +3,10 @@
 import streamlit as st
 
 from kinerja import ingest, ui
-from kinerja.ui import data
+from kinerja.ui import akun, data
 
 st.title("Unggah Data Kinerja")
+ui.require_page("unggah.py")
 st.caption(
     "Unggah lembar isian dari tiap bidang. Setiap file diperiksa; kesalahan ditunjukkan "
     "dengan baris dan kolomnya."
@@ -23,7 +24,9 @@ results = [ui.read_upload(upload, defaults) for upload in uploads]
 
 st.subheader("Hasil pemeriksaan")
 for i, (upload, result) in enumerate(zip(uploads, results, strict=True)):
-    ui.show_result(result, data.upload_slots(upload, defaults), upload, i)
+    slots = data.upload_slots(upload, defaults)
+    ui.show_result(result, slots, upload, i)
+    akun.warn_outside_bidang(slots)
 
 merged, clashes = ingest.merge(results)
 valid = sum(r.valid for r in results)

@@ -2,7 +2,8 @@
 
 state (session keys, spelled once), guards (the database out of reach), data (the cached
 store and read, counts, saving through kirim), widgets (inputs), tables and cards (output),
-markup (user text inside Markdown), navigasi (the router's helpers).
+markup (user text inside Markdown), navigasi (the router's helpers), akun (signing in, the
+page guard).
 
 The names below are imported on first use (PEP 562): app.py imports kinerja.ui.navigasi, and
 the router must not pay for pandas, the store or the reader before a page asks for them.
@@ -14,6 +15,7 @@ import importlib
 from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
+    from kinerja.ui.akun import require_page as require_page
     from kinerja.ui.cards import instansi_caption as instansi_caption
     from kinerja.ui.cards import overview_metrics as overview_metrics
     from kinerja.ui.cards import show_clashes as show_clashes
@@ -38,6 +40,7 @@ if TYPE_CHECKING:
 
 # name -> the submodule that defines it
 _NAMES: dict[str, str] = {
+    "require_page": "akun",
     "instansi_caption": "cards",
     "overview_metrics": "cards",
     "show_clashes": "cards",

@@ -13,7 +13,8 @@ from kinerja import putaran, schema
 from kinerja.angka import format_persen
 from kinerja.store import StoreError
 from kinerja.ui import state
-from kinerja.ui.data import settings, store
+from kinerja.ui.akun import may_open
+from kinerja.ui.data import only_visible, settings, store
 from kinerja.ui.guards import guarded
 from kinerja.ui.markup import escape
 from kinerja.ui.widgets import user_name
@@ -216,6 +217,24 @@ def _next_round(current: tuple[int, str] | None) -> tuple[int, str]:
     return tahun + 1, schema.TRIWULAN[0]
 
 
+_TAUTAN = [
+    ("unggah.py", "Unggah lembar isian bidang", ":material/upload_file:"),
+    ("riwayat.py", "Riwayat kiriman dan data tersimpan", ":material/history:"),
+    ("evaluasi.py", "Evaluasi dan verifikasi (langkah 6)", ":material/fact_check:"),
+    ("tanda.py", "Tanda evaluasi bidang Anda", ":material/flag:"),
+]
+
+
+def page_links() -> None:
+    """Links to the pages of the SOP's steps that the account may open (a link to a page
+    left out of its menu would fail)."""
+    for halaman, label, icon in _TAUTAN:
+        if halaman == "tanda.py" and may_open("evaluasi.py"):
+            continue  # who may open Evaluasi answers flags there
+        if may_open(halaman):
+            st.page_link(f"views/{halaman}", label=label, icon=icon)
+
+
 def who() -> None:
     """The name the page's actions are recorded under (the same field as the upload page)."""
     user_name()
@@ -303,7 +322,7 @@ def matrix_markdown(matrix: pd.DataFrame, tahun: int) -> str:
 
 def completeness(tahun: int) -> None:
     """The year's matrix bidang x periode with the count of each state."""
-    matrix = kelengkapan(tahun)
+    matrix = only_visible(kelengkapan(tahun))  # a bidang's account: its own row
     st.subheader(f"Kelengkapan kiriman {tahun}")
     if matrix.empty:
         st.info("Belum ada bidang di pengaturan instansi.")

@@ -57,6 +57,32 @@ def require_database() -> None:
     store()
 
 
+def store_if_reachable() -> Store | None:
+    """The store, or None when the database cannot be opened (for the router, which must
+    not stop: the page it runs then says so itself)."""
+    try:
+        return _store()
+    except _CANNOT_OPEN:
+        return None
+
+
+@guarded
+def visible_bidang() -> list[str] | None:
+    """The bidang the account signed in may see (None: every bidang). Nobody signed in: None
+    without asking the database, for there are no accounts then (else the page's guard has
+    stopped it before it reads anything)."""
+    sesi = state.session()
+    return None if sesi is None else store().visible_bidang(sesi.username)
+
+
+def only_visible(frame: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the bidang the account signed in may see (all with no accounts)."""
+    visible = visible_bidang()
+    if visible is None or frame.empty or "bidang" not in frame.columns:
+        return frame
+    return frame[frame["bidang"].isin(visible)]
+
+
 @guarded
 def settings() -> dict[str, Any]:
     """The agency's settings (nama, kabupaten, bidang, ...)."""
@@ -162,12 +188,14 @@ def _count(s: Store, tahun: int, periode: str, bidang: list[str]) -> Ringkasan:
 
 @guarded
 def current_records(pilihan: ingest.Defaults) -> pd.DataFrame:
-    return store().records(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+    found = store().records(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+    return only_visible(found)
 
 
 @guarded
 def history(pilihan: ingest.Defaults) -> pd.DataFrame:
-    return store().history(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+    found = store().history(bidang=pilihan.bidang, tahun=pilihan.tahun, periode=pilihan.periode)
+    return only_visible(found)
 
 
 @guarded

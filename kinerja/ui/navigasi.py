@@ -1,4 +1,5 @@
-"""Navigation helpers for app.py: the Indonesian page for an address the app does not have.
+"""Navigation helpers for app.py: the pages the account signed in may open, the Indonesian
+page for an address the app does not have, and the refusal for one it may not open.
 
 Kept apart from the cards so that the router imports Streamlit and nothing heavy (the reader,
 pandas) before the first page needs it.
@@ -7,6 +8,7 @@ pandas) before the first page needs it.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from pathlib import Path
 from urllib.parse import unquote, urlparse
 
 import streamlit as st
@@ -62,3 +64,53 @@ def page_not_found(path: str, home: StreamlitPage) -> None:
         icon=":material/link_off:",
     )
     st.page_link(home, label=f"Kembali ke {escape(home.title)}", icon=":material/home:")
+
+
+# --- the pages of the account signed in ------------------------------------------------------
+
+
+def page_file(page: StreamlitPage) -> str:
+    """The file name under views/ a page runs ("" for a page that is a function)."""
+    # StreamlitPage keeps the path it was given (resolved) in _page and names it nowhere
+    # public; tests/app/test_peran_halaman.py checks every role's menu through this.
+    source = getattr(page, "_page", None)
+    return source.name if isinstance(source, Path) else ""
+
+
+def pages_for(pages: list[StreamlitPage]) -> list[StreamlitPage]:
+    """The navigation of this run: every page when the database holds no account (as before
+    accounts existed); the login page alone before signing in (at any address asked for:
+    the page asked for opens once signed in); else the pages kinerja.peran.HALAMAN gives the
+    role, the refusal at the address of one it does not, and the not-found page."""
+    from kinerja.ui import akun  # the store: paid when the first page runs, not on import
+
+    akses = akun.access()
+    path = requested_path(st.context.url, str(st.get_option("server.baseUrlPath") or ""))
+    if not akses.semua and akses.peran is None:
+        login = [st.Page(akun.login_page, title=akun.LOGIN_TITLE, icon=":material/login:",
+                         url_path="", default=True)]  # fmt: skip
+        if path and "/" not in path:
+            login.append(
+                st.Page(akun.login_page, title=akun.LOGIN_TITLE, url_path=path, visibility="hidden")
+            )
+        return login
+    shown = [p for p in pages if akses.boleh(page_file(p))]
+    akun.account_panel()
+    refused = {p.url_path for p in pages if p not in shown}
+    if path in refused and path:
+        shown.append(
+            st.Page(akun.not_allowed_page, title="Tidak berwenang", url_path=path,
+                    visibility="hidden")
+        )  # fmt: skip
+        return shown
+    missing = unknown_path(page.url_path for page in shown)
+    if missing:
+        shown.append(
+            st.Page(
+                not_found_page(missing, home=shown[0]),
+                title=NOT_FOUND_TITLE,
+                url_path=missing,
+                visibility="hidden",
+            )
+        )
+    return shown

@@ -24,7 +24,10 @@ RUMUS_TURUN_LABEL = {
 
 
 def user_field() -> str:
-    """The name every change is audited under (the same field as the upload page's)."""
+    """The name every change is audited under (the same field as the upload page's); the
+    account signed in, with no field, when there are accounts."""
+    if state.session() is not None:
+        return state.user()
     st.text_input(
         "Nama Anda (dicatat di jejak audit)", key=state.PENGGUNA, value=state.DEFAULT_USER
     )

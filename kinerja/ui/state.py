@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import streamlit as st
 
@@ -36,7 +37,11 @@ class Simpan:
 
 
 def user() -> str:
-    """The name typed in the uploader's name field (or the default)."""
+    """The account signed in; with no accounts, the name typed in the uploader's name field
+    (or the default)."""
+    sesi = session()
+    if sesi is not None:
+        return sesi.username
     return str(st.session_state.get(PENGGUNA) or "").strip() or DEFAULT_USER
 
 
@@ -106,3 +111,53 @@ def pop_round_next() -> tuple[int, str] | None:
 
 EKSPOR = "ekspor"  # prefix of the export screen's widget keys
 EKSPOR_HASIL = "ekspor_hasil"  # the files last built on this tab (for the download buttons)
+
+
+# --- the account signed in (kinerja.ui.akun) ------------------------------------------------
+
+MASUK = "masuk"  # prefix of the login form's keys
+KELUAR = "keluar"  # the logout button
+TANDA = "tanda"  # prefix of the flag answers' keys (views/tanda.py)
+_SESI = "sesi"
+_PESAN_MASUK = "pesan_masuk"
+
+
+@dataclass(frozen=True)
+class Sesi:
+    """The account this tab is signed in as: its name, role and bidang (None: every bidang),
+    when it signed in and when it last did anything (aware datetimes, UTC)."""
+
+    username: str
+    peran: str
+    bidang: str | None
+    masuk: dt.datetime
+    aktif: dt.datetime
+
+
+def session() -> Sesi | None:
+    value = st.session_state.get(_SESI)
+    return value if isinstance(value, Sesi) else None
+
+
+def begin_session(sesi: Sesi) -> None:
+    st.session_state[_SESI] = sesi
+    st.session_state.pop(_PESAN_MASUK, None)
+
+
+def touch_session(now: dt.datetime) -> None:
+    """The signed-in account did something now (the idle clock starts again)."""
+    sesi = session()
+    if sesi is not None:
+        st.session_state[_SESI] = replace(sesi, aktif=now)
+
+
+def end_session(message: str | None = None) -> None:
+    """Sign out; the message (why) is shown once on the login page."""
+    st.session_state.pop(_SESI, None)
+    if message:
+        st.session_state[_PESAN_MASUK] = message
+
+
+def pop_login_message() -> str | None:
+    value = st.session_state.pop(_PESAN_MASUK, None)
+    return str(value) if value else None

@@ -9,7 +9,7 @@ import streamlit as st
 from kinerja import anotasi, export, ingest, schema, workbook
 from kinerja.angka import format_angka
 from kinerja.ui import state
-from kinerja.ui.data import Upload, settings, submission_file
+from kinerja.ui.data import Upload, settings, submission_file, visible_bidang
 from kinerja.ui.markup import escape
 from kinerja.ui.tables import STATUS_LABELS
 
@@ -21,10 +21,12 @@ _FROM_SHEET = "(sesuai lembar)"
 def _bidang_tahun_periode(
     prefix: str, blank: str, blank_tahun: str, help_bidang: str | None = None
 ) -> ingest.Defaults:
-    """Three widgets side by side; the blank choice of each gives None."""
-    bidang_list = list(settings().get("bidang") or [])
+    """Three widgets side by side; the blank choice of each gives None. An account bound to
+    its bidang gets that bidang only (no blank choice)."""
+    visible = visible_bidang()
+    choices = [blank, *(settings().get("bidang") or [])] if visible is None else list(visible)
     c1, c2, c3 = st.columns(3)
-    bidang = c1.selectbox("Bidang", [blank, *bidang_list], key=f"{prefix}_bidang", help=help_bidang)
+    bidang = c1.selectbox("Bidang", choices, key=f"{prefix}_bidang", help=help_bidang)
     tahun = c2.number_input(
         "Tahun",
         min_value=2000,
@@ -36,7 +38,7 @@ def _bidang_tahun_periode(
     )
     periode = c3.selectbox("Periode", [blank, *schema.PERIODE], key=f"{prefix}_periode")
     return ingest.Defaults(
-        bidang=None if bidang == blank else bidang,
+        bidang=None if bidang in (blank, None) else bidang,
         tahun=int(tahun) if tahun else None,
         periode=None if periode == blank else periode,
     )
@@ -55,7 +57,9 @@ def history_filters() -> ingest.Defaults:
     there); values the page does not offer are ignored."""
     asked = {k: st.query_params.get(k) for k in ("bidang", "tahun", "periode")}
     if any(asked.values()):
-        if asked["bidang"] in list(settings().get("bidang") or []):
+        visible = visible_bidang()
+        offered = list(settings().get("bidang") or []) if visible is None else visible
+        if asked["bidang"] in offered:
             st.session_state[f"{state.RIWAYAT}_bidang"] = asked["bidang"]
         tahun = schema.parse_tahun(asked["tahun"]) if asked["tahun"] else None
         if tahun is not None:
@@ -129,6 +133,10 @@ def download_original(kiriman: pd.Series) -> None:
 
 
 def user_name() -> str:
+    """The name actions are recorded under: the account signed in (no field then), else the
+    name typed here."""
+    if state.session() is not None:
+        return state.user()
     return st.text_input(
         "Nama pengunggah (untuk riwayat)", key=state.PENGGUNA, value=state.DEFAULT_USER
     ).strip()

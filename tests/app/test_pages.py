@@ -35,6 +35,7 @@ PAGE_TITLES = {
     "perjanjian_kinerja.py": "Perjanjian Kinerja",
     "pengaturan.py": "Pengaturan",
     "ekspor.py": "Ekspor Data LKjIP",
+    "tanda.py": "Tanda Evaluasi Bidang",
 }
 PAGES = list(PAGE_TITLES)
 
