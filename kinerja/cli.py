@@ -776,8 +776,14 @@ _EXTRA_COMMANDS.append(_register_store_commands)
 
 def _user(args: argparse.Namespace) -> str:
     """--user; without it, while the database has no account, the login name (as before
-    accounts). Once accounts exist (_connect notes it) --user is required: StoreError."""
+    accounts). Once accounts exist (_connect notes it) --user is required (StoreError) and
+    is the account's name as stored (case and surrounding spaces dropped)."""
     if getattr(args, "user", None):
+        if getattr(args, "akun_ada", False):
+            # The account's own spelling, so the audit names the account, not the typing.
+            from kinerja.store.akun import normal
+
+            return normal(str(args.user))
         return str(args.user)
     if getattr(args, "akun_ada", False):
         from kinerja.store import StoreError

@@ -123,6 +123,26 @@ def test_first_admin_then_accounts_then_refusals(
     assert cli_user.TANPA_AKUN not in out
 
 
+def test_the_audit_names_the_account_however_user_is_typed(
+    capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
+) -> None:
+    add = ["user", "add", "--db", url]
+    assert run(capsys, monkeypatch, *add, "--role", "admin", "boss", stdin="sandi-boss\n")[0] == 0
+    code, _, err = run(
+        capsys, monkeypatch, *add, "--role", "subkoordinator", "subkoor", "--user", " BOSS ",
+        stdin="sandi-subkoor\n",
+    )  # fmt: skip
+    assert code == 0, err
+    code, _, err = run(capsys, monkeypatch, *OPEN, "--db", url, "--user", "SubKoor ")
+    assert code == 0, err
+    s = connect(url)
+    try:
+        who = set(s.audit()["oleh"])
+    finally:
+        s.close()
+    assert {"boss", "subkoor"} <= who and not who & {" BOSS ", "SubKoor "}, who
+
+
 def test_passwd_unlock_disable(
     capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch, url: str
 ) -> None:
