@@ -208,7 +208,7 @@ def _menit(d: dt.timedelta) -> int:
 
 
 def _utc(v: Any) -> dt.datetime | None:
-    if v is None or (not isinstance(v, dt.datetime) and pd.isna(v)):
+    if v is None or pd.isna(v):  # pd.NaT is a datetime too
         return None
     w = pd.Timestamp(v).to_pydatetime()
     return w.replace(tzinfo=dt.UTC) if w.tzinfo is None else w.astimezone(dt.UTC)

@@ -307,6 +307,24 @@ def test_catatan_evaluasi_says_how_and_by_whom(wb: openpyxl.Workbook) -> None:
     assert row[9] == "10 Januari 2024 10.00 WIB"
 
 
+def test_an_open_flag_beside_a_decided_one_has_no_time_and_no_decider() -> None:
+    """Flags as evaluasi.flags gives them: an undecided one carries NaT and None, which the
+    sheet leaves blank (a NaT is a datetime too: it once reached astimezone and crashed)."""
+    open_flag = flags().iloc[0].to_dict() | {
+        "id": "def7654321", "check": "lonjakan", "message": "Naik 10 kali lipat.",
+        "status": "terbuka", "catatan": None, "oleh": None, "waktu": pd.NaT,
+    }  # fmt: skip
+    both = pd.concat([flags(), pd.DataFrame([open_flag])], ignore_index=True)
+    lap = susun(records(), pk(), both, SETTINGS, tahun=2023, tanggal=TANGGAL)
+    ws = openpyxl.load_workbook(io.BytesIO(workbook.to_xlsx(lap)))["Catatan Evaluasi"]
+    rows = [r for r in ws.iter_rows(values_only=True) if r[2] == SELESAI]
+    assert {r[4] for r in rows} == {"target_beda_pk", "lonjakan"}
+    (opened,) = [r for r in rows if r[4] == "lonjakan"]
+    assert opened[8] is None and opened[9] is None
+    (decided,) = [r for r in rows if r[4] == "target_beda_pk"]
+    assert decided[9] == "10 Januari 2024 10.00 WIB"
+
+
 def test_data_sheet_is_the_flat_dataset_as_a_table(wb: openpyxl.Workbook) -> None:
     ws = wb["Data"]
     assert "DataKinerja" in ws.tables

@@ -335,3 +335,10 @@ def test_opening_recording_and_reading_a_round_in_the_store(db: store.Store) -> 
 
 def store_columns() -> list[str]:
     return ["tahun", "periode", "bidang", "kiriman_id", "status", "waktu", "pengguna"]
+
+
+def test_a_missing_time_is_no_time_whatever_its_kind() -> None:
+    """pd.NaT is a datetime too: it must read as missing, not reach astimezone."""
+    assert putaran._utc(pd.NaT) is None and putaran._utc(None) is None
+    assert putaran._utc(float("nan")) is None
+    assert putaran._utc(T0) == T0

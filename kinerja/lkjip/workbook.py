@@ -223,7 +223,9 @@ def _catatan(buku: Buku) -> None:
 
     def waktu(row: Baris) -> object:
         w = row.get("waktu")
-        return wib(w) if isinstance(w, dt.datetime) else w
+        if isinstance(w, dt.datetime) and not pd.isna(w):  # pd.NaT is a datetime too
+            return wib(w)
+        return None if w is None or pd.isna(w) else w
 
     kolom = [
         Kolom("No", 5, "bulat", _get("no")),

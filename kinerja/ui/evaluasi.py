@@ -192,7 +192,7 @@ def slots_table(table: pd.DataFrame) -> None:
 
 
 def _wib(w: object) -> str:
-    if not isinstance(w, dt.datetime):
+    if not isinstance(w, dt.datetime) or pd.isna(w):  # pd.NaT is a datetime too
         return ""
     return f"{w.astimezone(WIB):%d-%m-%Y %H:%M}"
 
