@@ -642,6 +642,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         from kinerja.cli_round import DEMO_PUTARAN, open_demo_round
 
         opened = open_demo_round(store, dt.datetime.now(dt.UTC))
+        if opened:  # the first run: the year before is finished, its data verified
+            from kinerja.cli_evaluasi import DEMO_TAHUN_TERVERIFIKASI, verify_demo_year
+
+            by = user if store.has_accounts() else _demo_subkoordinator(store)
+            verified = verify_demo_year(store, user=by)
         akun = demo_accounts(store) if args.akun else []
     except StoreError as exc:
         _echo(f"kinerja demo: {exc}", err=True)
@@ -655,9 +660,16 @@ def cmd_demo(args: argparse.Namespace) -> int:
         _echo(f"Basis data siap: {len(store.records())} data terkini.")
         if opened:
             _echo(f"Putaran {DEMO_PUTARAN[1]} {DEMO_PUTARAN[0]} berjalan (lihat Beranda).")
+            _echo(f"Data {DEMO_TAHUN_TERVERIFIKASI} terverifikasi: {verified} putaran bidang.")
         if akun:
             _echo(f"Akun demo (kata sandi 'demo'): {', '.join(akun)}.")
     return 0 if all(o["status"] in ("accepted", "sudah ada") for o in outcomes) else 1
+
+
+def _demo_subkoordinator(store: Any) -> str:
+    """The name the demo's own decisions are recorded under: the settings' Sub Koordinator."""
+    who = store.settings().get("subkoordinator")
+    return str(who.get("nama") or "Sub Koordinator") if isinstance(who, dict) else "Sub Koordinator"
 
 
 def main(argv: Sequence[str] | None = None) -> int:

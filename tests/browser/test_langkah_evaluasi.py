@@ -131,7 +131,9 @@ def test_analysis_then_evaluation_then_verification(
 
     s = store.connect(url)
     try:
-        decided = dict(zip(s.flag_decisions()["kode"], s.flag_decisions()["status"], strict=True))
+        got = s.flag_decisions()
+        got = got[got["kode"].isin(ids)]  # beside the demo's checks of its finished year, 2022
+        decided = dict(zip(got["kode"], got["status"], strict=True))
         assert decided == {ids[0]: "diterima", ids[1]: "dikembalikan"}
         assert s.verification(HI, 2023, "TW I") == "verified"
         assert s.verification(HI, 2023, "TW II") == "submitted"
