@@ -1126,8 +1126,13 @@ def cmd_history(args: argparse.Namespace) -> int:
     return 0
 
 
-def _wib(waktu: dt.datetime) -> str:
-    """A stored time (UTC) as the app shows it, in WIB: "2024-01-02 10:11:12 WIB"."""
+def _wib(waktu: dt.datetime | None) -> str:
+    """A stored time (UTC) as the app shows it, in WIB: "2024-01-02 10:11:12 WIB"; "" for
+    none (None, or pd.NaT, which is a datetime too)."""
+    import pandas as pd
+
+    if waktu is None or pd.isna(waktu):
+        return ""
     if waktu.tzinfo is None:
         waktu = waktu.replace(tzinfo=dt.UTC)
     return f"{waktu.astimezone(WIB):%Y-%m-%d %H:%M:%S} WIB"

@@ -35,3 +35,13 @@ def test_tanggal_and_month_names() -> None:
 def test_hari_ini_is_the_date_in_wib() -> None:
     now = dt.datetime.now(waktu.WIB)
     assert waktu.hari_ini() in (now.date(), (now + dt.timedelta(minutes=1)).date())
+
+
+def test_the_commands_show_no_time_for_a_missing_one() -> None:
+    """pd.NaT (a datetime too) and None are shown as nothing, never reach astimezone."""
+    import pandas as pd
+
+    from kinerja.cli import _wib
+
+    assert _wib(pd.NaT) == "" and _wib(None) == ""
+    assert _wib(dt.datetime(2024, 1, 2, 3, 4, 5)) == "2024-01-02 10:04:05 WIB"
