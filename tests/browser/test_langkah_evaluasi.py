@@ -67,6 +67,8 @@ def test_analysis_then_evaluation_then_verification(
     expect(formula).to_contain_text("36.610 / 3.700 x 100 = 989,46", timeout=SLOW_MS)
     expect(formula).to_contain_text("realisasi s.d. TW II / target s.d. TW II")
 
+    # A download button's file is the last run's: click once the run is over.
+    wait_for_app_run(page)
     with page.expect_download() as got:
         page.get_by_role("button", name="Unduh tabel (.xlsx)").click()
     saved = tmp_path / "analisis.xlsx"

@@ -90,8 +90,9 @@ def record_step(page: Page, nomor: int, note: str) -> None:
     field = form.locator('[data-testid="stSelectbox"]').first.locator("input")
     if field.input_value() != option:
         field.click()
-        field.fill(option)
-        page.get_by_role("option", name=option, exact=True).click()
+        field.fill(option)  # the list filtered to the one option, chosen with the keyboard
+        expect(page.get_by_role("option", name=option, exact=True)).to_be_visible()
+        field.press("Enter")
     expect(field).to_have_value(option)
     form.get_by_label("Catatan").fill(note)
     form.get_by_role("button", name="Catat langkah").click()
@@ -144,6 +145,8 @@ def test_open_a_round_build_and_fill_a_format_upload_and_see_the_matrix_change(
     row = page.locator('[data-testid="stHorizontalBlock"]').filter(
         has=page.get_by_text(PERINDUSTRIAN, exact=True)
     )
+    # A download button's file is the last run's: click once the run is over.
+    wait_for_app_run(page)
     with page.expect_download() as got:
         row.last.get_by_role("button", name="Unduh .xlsx").click()
     expect(page.get_by_text(f"Format {PERINDUSTRIAN} diunduh")).to_be_visible(timeout=SLOW_MS)

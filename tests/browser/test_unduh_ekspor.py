@@ -43,6 +43,8 @@ def test_build_and_download_both_files(
         timeout=SLOW_MS
     )
 
+    # A download button's file is the last run's: click once the run is over.
+    wait_for_app_run(page)
     with page.expect_download() as got:
         page.get_by_role("button", name="Unduh buku kerja LKjIP (.xlsx)").click()
     assert got.value.suggested_filename == "lkjip-2023.xlsx"
@@ -53,6 +55,8 @@ def test_build_and_download_both_files(
     bidang = {r[0] for r in wb["Data"].iter_rows(values_only=True)} & {HI, "Sekretariat"}
     assert bidang == {HI}
 
+    # A download button's file is the last run's: click once the run is over.
+    wait_for_app_run(page)
     with page.expect_download() as got:
         page.get_by_role("button", name="Unduh draf Bab III (.docx)").click()
     assert got.value.suggested_filename == "lkjip-2023.docx"
