@@ -114,15 +114,23 @@ def _round_choice(p: argparse.ArgumentParser) -> None:
     p.add_argument("--periode", type=_periode, help="periode putaran (bersama --tahun)")
 
 
-def _chosen(args: argparse.Namespace, store: Any, iid: int | None) -> tuple[int, str] | None:
-    """The round --tahun/--periode names, else the current one (None when there is none)."""
-    from kinerja import putaran
+def _open_round_of(args: argparse.Namespace) -> tuple[Any, int | None, int, str] | int:
+    """(store, instansi id, tahun, periode) of the round --tahun/--periode names, else of the
+    current one; or the exit code when there is none to work on (2: only one of the two
+    options given; 1: no round yet), with its message said and nothing left open."""
+    from kinerja import putaran_store
 
-    if (args.tahun is None) != (args.periode is None):
-        return None
+    bad = _usage_both(args)
+    if bad is not None:
+        return bad
+    store, iid = _connect(args)
     if args.tahun is not None:
-        return int(args.tahun), str(args.periode)
-    return putaran.current_round(store, iid)
+        return store, iid, int(args.tahun), str(args.periode)
+    current = putaran_store.current_round(store, iid)
+    if current is None:
+        store.close()
+        return _no_round(args)
+    return store, iid, *current
 
 
 def _usage_both(args: argparse.Namespace) -> int | None:
@@ -146,21 +154,21 @@ def _no_round(args: argparse.Namespace) -> int:
 
 @_store_command
 def cmd_round_open(args: argparse.Namespace) -> int:
-    from kinerja import putaran
+    from kinerja import putaran, putaran_store
 
     store, iid = _connect(args, create=True)
     try:
         if iid is None:
             iid = store.init(user=_user(args))
-        if args.tenggat is not None and putaran.is_open(store, args.tahun, args.periode, iid):
+        if args.tenggat is not None and putaran_store.is_open(store, args.tahun, args.periode, iid):
             # Already opened: --tenggat moves its deadline.
             tenggat = args.tenggat
-            putaran.ubah_tenggat(
+            putaran_store.ubah_tenggat(
                 store, args.tahun, args.periode, tenggat, user=_user(args), instansi_id=iid
             )
             what = "sudah dibuka; tenggatnya diubah"
         else:
-            tenggat = putaran.buka(
+            tenggat = putaran_store.buka(
                 store,
                 args.tahun,
                 args.periode,
@@ -191,18 +199,14 @@ def cmd_round_open(args: argparse.Namespace) -> int:
 
 @_store_command
 def cmd_round_step(args: argparse.Namespace) -> int:
-    from kinerja import putaran
+    from kinerja import putaran_store
 
-    bad = _usage_both(args)
-    if bad is not None:
-        return bad
-    store, iid = _connect(args)
+    got = _open_round_of(args)
+    if isinstance(got, int):
+        return got
+    store, iid, tahun, periode = got
     try:
-        chosen = _chosen(args, store, iid)
-        if chosen is None:
-            return _no_round(args)
-        tahun, periode = chosen
-        tahap = putaran.catat(
+        tahap = putaran_store.catat(
             store, tahun, periode, args.nomor, user=_user(args), catatan=args.catatan,
             instansi_id=iid,
         )  # fmt: skip
@@ -242,20 +246,16 @@ def status_json(keadaan: Any, matrix: Any) -> dict[str, Any]:
 
 @_store_command
 def cmd_round_status(args: argparse.Namespace) -> int:
-    from kinerja import putaran
+    from kinerja import putaran, putaran_store
 
-    bad = _usage_both(args)
-    if bad is not None:
-        return bad
-    store, iid = _connect(args)
+    got = _open_round_of(args)
+    if isinstance(got, int):
+        return got
+    store, iid, tahun, periode = got
     try:
-        chosen = _chosen(args, store, iid)
-        if chosen is None:
-            return _no_round(args)
-        tahun, periode = chosen
         now = dt.datetime.now(dt.UTC)
-        k = putaran.read_round(store, tahun, periode, now=now, instansi_id=iid)
-        matrix = putaran.read_kelengkapan(store, tahun, now=now, instansi_id=iid)
+        k = putaran_store.read_round(store, tahun, periode, now=now, instansi_id=iid)
+        matrix = putaran_store.read_kelengkapan(store, tahun, now=now, instansi_id=iid)
     finally:
         store.close()
     if args.json:
@@ -302,7 +302,7 @@ def open_demo_round(store: Any, now: dt.datetime) -> bool:
     """Open the demo's round (DEMO_PUTARAN, steps 1-3 at DEMO_LANGKAH's times before now)
     unless the agency has opened any round already (a person's rounds are never touched).
     True when it was opened."""
-    from kinerja import putaran
+    from kinerja import putaran, putaran_store
 
     r = store.rounds()
     if not r.empty and (r["langkah"] == "disposisi").any():
@@ -317,8 +317,10 @@ def open_demo_round(store: Any, now: dt.datetime) -> bool:
     tahun, periode = DEMO_PUTARAN
     (_, d1, who1, note1), *rest = DEMO_LANGKAH
     tenggat = putaran.wib(now).date() + dt.timedelta(days=DEMO_TENGGAT_HARI)
-    putaran.buka(store, tahun, periode, user=name(who1), tenggat=tenggat, catatan=note1,
-                 waktu=now + d1)  # fmt: skip
+    putaran_store.buka(store, tahun, periode, user=name(who1), tenggat=tenggat, catatan=note1,
+                       waktu=now + d1)  # fmt: skip
     for nomor, d, who, note in rest:
-        putaran.catat(store, tahun, periode, nomor, user=name(who), catatan=note, waktu=now + d)
+        putaran_store.catat(
+            store, tahun, periode, nomor, user=name(who), catatan=note, waktu=now + d
+        )
     return True

@@ -136,7 +136,9 @@ def cmd_user_list(args: argparse.Namespace) -> int:
 
 def _done(args: argparse.Namespace, message: str) -> int:
     if args.json:
-        _dump_json({"ok": True, "username": args.username.strip().lower()})
+        from kinerja.store.akun import normal
+
+        _dump_json({"ok": True, "username": normal(args.username)})
     else:
         _echo(message)
     return 0

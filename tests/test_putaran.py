@@ -9,7 +9,7 @@ from collections.abc import Iterator
 import pandas as pd
 import pytest
 
-from kinerja import putaran, store
+from kinerja import putaran, putaran_store, store
 from kinerja.putaran import WIB
 
 T0 = dt.datetime(2024, 1, 2, 8, 0, tzinfo=WIB)  # the disposisi: Tuesday 08.00 WIB
@@ -292,27 +292,27 @@ def db(db_url: str) -> Iterator[store.Store]:
 
 def test_opening_recording_and_reading_a_round_in_the_store(db: store.Store) -> None:
     db.set_settings({"bidang": BIDANG}, user="admin")
-    assert putaran.current_round(db) is None
+    assert putaran_store.current_round(db) is None
     opened = T0 - dt.timedelta(hours=1)
-    tenggat = putaran.buka(
+    tenggat = putaran_store.buka(
         db, 2023, "Triwulan 4", user="kadis", catatan="Surat 005/12", waktu=opened
     )
     assert tenggat == dt.date(2024, 1, 10)  # the default: 10 days after 31 December
     with pytest.raises(store.StoreError, match="sudah dibuka"):
-        putaran.buka(db, 2023, "TW IV", user="kadis")
+        putaran_store.buka(db, 2023, "TW IV", user="kadis")
     with pytest.raises(store.StoreError, match="tidak dikenal"):
-        putaran.buka(db, 2023, "TW 5", user="kadis")
-    putaran.catat(db, 2023, "TW IV", 2, user="subkoor", waktu=T0)
-    putaran.catat(db, 2023, "TW IV", 3, user="staf", catatan="lewat surel", waktu=T0 + H)
+        putaran_store.buka(db, 2023, "TW 5", user="kadis")
+    putaran_store.catat(db, 2023, "TW IV", 2, user="subkoor", waktu=T0)
+    putaran_store.catat(db, 2023, "TW IV", 3, user="staf", catatan="lewat surel", waktu=T0 + H)
     with pytest.raises(store.StoreError, match="1 sampai 7"):
-        putaran.catat(db, 2023, "TW IV", 8, user="staf")
-    putaran.ubah_tenggat(db, 2023, "TW IV", dt.date(2024, 1, 15), user="subkoor")
+        putaran_store.catat(db, 2023, "TW IV", 8, user="staf")
+    putaran_store.ubah_tenggat(db, 2023, "TW IV", dt.date(2024, 1, 15), user="subkoor")
     # An older round opened earlier, then this one: the current round is the one opened last.
-    putaran.buka(db, 2023, "TW III", user="kadis", waktu=T0 - dt.timedelta(days=90))
-    assert putaran.current_round(db) == (2023, "TW III")
-    assert putaran.round_list(db) == [(2023, "TW IV"), (2023, "TW III")]
+    putaran_store.buka(db, 2023, "TW III", user="kadis", waktu=T0 - dt.timedelta(days=90))
+    assert putaran_store.current_round(db) == (2023, "TW III")
+    assert putaran_store.round_list(db) == [(2023, "TW IV"), (2023, "TW III")]
 
-    k = putaran.read_round(db, 2023, "TW IV", now=T0 + 2 * H)
+    k = putaran_store.read_round(db, 2023, "TW IV", now=T0 + 2 * H)
     assert k.tenggat == dt.date(2024, 1, 15)
     got = [(s.tahap.nomor, s.status, s.oleh, s.durasi, s.terlambat) for s in k.langkah[:4]]
     assert got == [
@@ -322,7 +322,7 @@ def test_opening_recording_and_reading_a_round_in_the_store(db: store.Store) -> 
         (4, "berjalan", None, H, False),
     ]
     assert k.langkah[2].catatan == "lewat surel"
-    m = putaran.read_kelengkapan(db, 2023, now=T0 + 2 * H)
+    m = putaran_store.read_kelengkapan(db, 2023, now=T0 + 2 * H)
     assert len(m) == 3 * 4
     grid = m.groupby("periode")["status"].agg(set).to_dict()
     # TW III's deadline (10 October 2023) has passed with nothing sent: late; TW IV's has not.

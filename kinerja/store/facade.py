@@ -167,7 +167,7 @@ class Store:
         instansi_id: int | None = None,
     ) -> int:
         """Open a round the SOP way: its disposisi (waktu, default now) and its deadline
-        (batas), in one transaction; refused when already opened (see kinerja.putaran.buka)."""
+        (batas), in one transaction; refused when already opened (kinerja.putaran_store.buka)."""
         iid = self._iid(instansi_id)
         return rounds.start_round(
             self.engine, iid, tahun, periode, user=user, batas=batas, waktu=waktu, catatan=catatan

@@ -119,31 +119,47 @@ def add_step(
         akun.authorize(conn, user, LANGKAH_AKSI.get(langkah, ("putaran",)), instansi_id=iid)
         instansi.lock(conn, iid)
         pid = putaran(conn, iid, tahun, periode)
-        when = waktu or now()
-        values = {
-            "putaran_id": pid,
-            "langkah": langkah,
-            "waktu": when,
-            "oleh": user,
-            "catatan": catatan,
-            "dicatat": now(),
-        }
-        sid = conn.execute(insert(Langkah).values(**values).returning(Langkah.id)).scalar_one()
-        add_audit(
-            conn,
-            user,
-            "langkah.catat",
-            "langkah",
-            sid,
-            instansi_id=iid,
-            baru={
-                "tahun": tahun,
-                "periode": periode,
-                "langkah": langkah,
-                "waktu": when.isoformat(),
-                "catatan": catatan,
-            },
+        sid = _insert_step(
+            conn, iid, pid, tahun, periode, langkah, waktu or now(), user=user, catatan=catatan
         )
+    return sid
+
+
+def _insert_step(
+    conn: Connection,
+    iid: int,
+    pid: int,
+    tahun: int,
+    periode: str,
+    langkah: str,
+    waktu: dt.datetime,
+    *,
+    user: str,
+    catatan: str | None,
+) -> int:
+    """One step row of round pid and its audit line, in conn's transaction; its id."""
+    sid = conn.execute(
+        insert(Langkah)
+        .values(
+            putaran_id=pid, langkah=langkah, waktu=waktu, oleh=user, catatan=catatan, dicatat=now()
+        )
+        .returning(Langkah.id)
+    ).scalar_one()
+    add_audit(
+        conn,
+        user,
+        "langkah.catat",
+        "langkah",
+        sid,
+        instansi_id=iid,
+        baru={
+            "tahun": tahun,
+            "periode": periode,
+            "langkah": langkah,
+            "waktu": waktu.isoformat(),
+            "catatan": catatan,
+        },
+    )
     return int(sid)
 
 
@@ -223,33 +239,7 @@ def start_round(
             )
         when = waktu or now()
         for langkah, at, note in (("disposisi", when, catatan), ("batas_waktu", batas, None)):
-            sid = conn.execute(
-                insert(Langkah)
-                .values(
-                    putaran_id=pid,
-                    langkah=langkah,
-                    waktu=at,
-                    oleh=user,
-                    catatan=note,
-                    dicatat=now(),
-                )
-                .returning(Langkah.id)
-            ).scalar_one()
-            add_audit(
-                conn,
-                user,
-                "langkah.catat",
-                "langkah",
-                sid,
-                instansi_id=iid,
-                baru={
-                    "tahun": tahun,
-                    "periode": periode,
-                    "langkah": langkah,
-                    "waktu": at.isoformat(),
-                    "catatan": note,
-                },
-            )
+            _insert_step(conn, iid, pid, tahun, periode, langkah, at, user=user, catatan=note)
         add_audit(
             conn,
             user,

@@ -9,7 +9,7 @@ from urllib.parse import urlencode
 import pandas as pd
 import streamlit as st
 
-from kinerja import putaran, schema
+from kinerja import putaran, putaran_store, schema
 from kinerja.angka import format_persen
 from kinerja.store import StoreError
 from kinerja.ui import state
@@ -37,14 +37,14 @@ def choose_round() -> tuple[int, str] | None:
     """The round to show: the one running (opened last) unless another is chosen; None when
     the agency has no round yet."""
     s = store()
-    rounds = putaran.round_list(s)
+    rounds = putaran_store.round_list(s)
     if not rounds:
         return None
     baru = state.pop_round_next()
     if baru is not None and baru in rounds:
         st.session_state[state.BERANDA_PUTARAN] = baru
     elif st.session_state.get(state.BERANDA_PUTARAN) not in rounds:
-        st.session_state[state.BERANDA_PUTARAN] = putaran.current_round(s) or rounds[0]
+        st.session_state[state.BERANDA_PUTARAN] = putaran_store.current_round(s) or rounds[0]
     choice = st.columns(3)[0].selectbox(
         "Putaran",
         rounds,
@@ -57,7 +57,7 @@ def choose_round() -> tuple[int, str] | None:
 
 @guarded
 def round_state(tahun: int, periode: str) -> putaran.Keadaan:
-    return putaran.read_round(store(), tahun, periode)
+    return putaran_store.read_round(store(), tahun, periode)
 
 
 def notice() -> None:
@@ -174,7 +174,7 @@ def record_step_form(k: putaran.Keadaan) -> None:
 @guarded
 def _record(k: putaran.Keadaan, nomor: int, catatan: str, user: str) -> None:
     try:
-        t = putaran.catat(
+        t = putaran_store.catat(
             store(), k.tahun, k.periode, nomor, user=user or state.DEFAULT_USER, catatan=catatan
         )
     except StoreError as exc:
@@ -200,7 +200,7 @@ def deadline_form(k: putaran.Keadaan) -> None:
 
 @guarded
 def _set_deadline(k: putaran.Keadaan, tenggat: dt.date) -> None:
-    putaran.ubah_tenggat(store(), k.tahun, k.periode, tenggat, user=state.user())
+    putaran_store.ubah_tenggat(store(), k.tahun, k.periode, tenggat, user=state.user())
     state.remember_notice(
         "success", f"Tenggat putaran {k.periode} {k.tahun}: {putaran.teks_tanggal(tenggat)}."
     )
@@ -274,7 +274,7 @@ def open_round_form(current: tuple[int, str] | None) -> None:
 @guarded
 def _open(tahun: int, periode: str, tenggat: dt.date | None, catatan: str, user: str) -> None:
     try:
-        t = putaran.buka(
+        t = putaran_store.buka(
             store(), tahun, periode, user=user or state.DEFAULT_USER, tenggat=tenggat,
             catatan=catatan.strip() or None,
         )  # fmt: skip
@@ -293,7 +293,7 @@ def _open(tahun: int, periode: str, tenggat: dt.date | None, catatan: str, user:
 
 @guarded
 def kelengkapan(tahun: int) -> pd.DataFrame:
-    return putaran.read_kelengkapan(store(), tahun)
+    return putaran_store.read_kelengkapan(store(), tahun)
 
 
 def history_link(bidang: str, tahun: int, periode: str) -> str:
