@@ -16,7 +16,7 @@ from kinerja.ui import state
 from kinerja.ui.data import settings, store
 from kinerja.ui.guards import guarded
 from kinerja.ui.markup import escape
-from kinerja.ui.widgets import ACCEPTED_TYPES, upload_limit_mb
+from kinerja.ui.widgets import ACCEPTED_TYPES, DEFERRED, upload_limit_mb
 
 _K = state.PK
 _NUMBERS = ("target", "target_tw1", "target_tw2", "target_tw3", "target_tw4", "target_renstra")
@@ -194,4 +194,5 @@ def download(frame: pd.DataFrame, tahun: int) -> None:
         file_name=f"pk-{tahun}.xlsx",
         mime=XLSX,
         key=f"{_K}_unduh",
+        on_click=DEFERRED,
     )

@@ -3,6 +3,8 @@ buttons. Each widget's key comes from state."""
 
 from __future__ import annotations
 
+from typing import Literal
+
 import pandas as pd
 import streamlit as st
 
@@ -119,6 +121,12 @@ def pick_submission(history: pd.DataFrame) -> pd.Series:
     return rows[int(kid) if kid is not None else next(iter(rows))]
 
 
+# A download whose file is built on click (data=callable) must not rerun the page: the rerun
+# registers the button's file again under a new id and drops the old one, so a click whose
+# request arrives after the rerun ended found no file and spun forever (seen under load in CI).
+DEFERRED: Literal["ignore"] = "ignore"
+
+
 def download_original(kiriman: pd.Series) -> None:
     """The submission's own file, as it was sent (its bytes read on click)."""
     kid = int(kiriman["id"])
@@ -129,6 +137,7 @@ def download_original(kiriman: pd.Series) -> None:
         file_name=name,
         mime="application/octet-stream",
         key=f"{state.UNDUH_ASLI}_{kid}",
+        on_click=DEFERRED,
     )
 
 
@@ -159,6 +168,7 @@ def download_merged(merged: pd.DataFrame) -> None:
         file_name="data-kinerja-gabungan.xlsx",
         mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
         key=state.UNDUH_GABUNGAN,
+        on_click=DEFERRED,
     )
 
 
@@ -180,6 +190,7 @@ def download_annotated(upload: Upload, result: ingest.IngestResult, position: in
         file_name=anotasi.output_name(upload.name),
         mime=anotasi.XLSX_MIME,
         key=f"{state.UNDUH_BERTANDA}_{position}",
+        on_click=DEFERRED,
         help="Salinan file ini untuk dikembalikan ke bidang: sel yang salah diberi warna dan "
         "komentar, dan lembar pertama 'Daftar Masalah' mendaftar semua masalah.",
     )
